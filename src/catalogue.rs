@@ -1,0 +1,340 @@
+//! The rule catalogue: one table that holds, for every diagnostic code, its severity, a one-line
+//! title, why it matters and how to fix it. `explain`, SARIF rule metadata and `docs/rules.md` all
+//! read this table, so a code is declared once and nowhere else.
+
+use serde::Serialize;
+
+/// How serious a diagnostic is. The order matters: `Error > Warning > Info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One catalogue entry.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: Code,
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub why: &'static str,
+    pub fix: &'static str,
+}
+
+macro_rules! catalogue {
+    ($( $variant:ident = $id:literal, $severity:ident,
+        title: $title:literal,
+        why: $why:literal,
+        fix: $fix:literal; )*) => {
+        /// A stable diagnostic code. The string form (`as_str`) is the public, stable surface.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant),* }
+
+        /// Every code, in declaration order (the order of the SPEC's tables).
+        pub static CATALOGUE: &[Rule] = &[
+            $( Rule {
+                code: Code::$variant,
+                id: $id,
+                severity: Severity::$severity,
+                title: $title,
+                why: $why,
+                fix: $fix,
+            } ),*
+        ];
+    };
+}
+
+impl Code {
+    pub fn rule(self) -> &'static Rule {
+        // The table is declared in the same order as the enum, so the discriminant is the index.
+        &CATALOGUE[self as usize]
+    }
+    pub fn as_str(self) -> &'static str {
+        self.rule().id
+    }
+    pub fn severity(self) -> Severity {
+        self.rule().severity
+    }
+    pub fn from_id(id: &str) -> Option<Code> {
+        CATALOGUE
+            .iter()
+            .find(|rule| rule.id == id)
+            .map(|rule| rule.code)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where the rule documentation lives; SARIF `helpUri` points into it.
+pub const DOCS_URL: &str =
+    "https://github.com/appmixer-connectors/connector-lint/blob/main/docs/rules.md";
+
+impl Rule {
+    /// The anchor of this rule in `docs/rules.md` (GitHub's heading slug).
+    pub fn help_uri(&self) -> String {
+        let slug: String = self
+            .id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        format!("{DOCS_URL}#{slug}")
+    }
+}
+
+catalogue! {
+    LoadSyntax = "load/syntax", Error,
+        title: "The file is not valid YAML or JSON",
+        why: "Appmixer cannot read a file it cannot parse, and nothing else in it can be checked until it parses.",
+        fix: "Fix the syntax at the position shown. In JSON, remove comments and trailing commas and quote every key; in YAML, check indentation and quote values that contain `: ` or start with a special character.";
+    LoadDuplicateKey = "load/duplicate-key", Error,
+        title: "A key appears twice in one mapping",
+        why: "When a key is repeated, tools disagree on which value wins: the value you checked may not be the value Appmixer uses.",
+        fix: "Keep one occurrence of the key and delete the other.";
+    LoadNotUtf8 = "load/not-utf8", Error,
+        title: "The file is not UTF-8",
+        why: "YAML and JSON configuration must be UTF-8; other encodings corrupt ids and secrets silently.",
+        fix: "Save the file as UTF-8 (without a byte order mark is best), e.g. `iconv -f UTF-16 -t UTF-8`.";
+    LoadTooLarge = "load/too-large", Error,
+        title: "The file is larger than the size limit",
+        why: "A connector configuration is a few hundred bytes; a huge file is almost certainly the wrong file, and reading it would waste time and memory.",
+        fix: "Check that the path points at the connector configuration, or raise the limit with `--max-file-size`.";
+    LoadEmpty = "load/empty", Error,
+        title: "No document, or an empty one",
+        why: "An empty configuration leaves the connector without a client id and secret.",
+        fix: "Write the record into the file; `connector-lint init` prints a starter configuration.";
+    LoadNotARecord = "load/not-a-record", Error,
+        title: "The document (or a sequence item) is not a mapping",
+        why: "A service configuration is a mapping of keys to values, or a list of such mappings; anything else cannot be a configuration.",
+        fix: "Write the configuration as `key: value` pairs (YAML) or a `{...}` object (JSON), or a list of them.";
+    ServiceIdMisspelled = "service-id/misspelled", Error,
+        title: "`serviceId` is close to `appmixer:azuredevops` but not it",
+        why: "Appmixer matches the service id exactly; a near miss stores the configuration under a service that does not exist, and the connector never sees it.",
+        fix: "Write the service id exactly as `appmixer:azuredevops` (lower case, with a colon).";
+    ServiceIdUnsupported = "service-id/unsupported", Info,
+        title: "A record of another service; skipped",
+        why: "connector-lint checks only the Azure DevOps connector; records of other services are left alone.",
+        fix: "Nothing to do, unless the record was meant for `appmixer:azuredevops`.";
+    ServiceIdMissing = "service-id/missing", Error,
+        title: "A record inside a sequence has no `serviceId`",
+        why: "In a list of service configurations each record names its service; without one it is impossible to tell which connector the record configures.",
+        fix: "Add `serviceId: appmixer:azuredevops` to the record.";
+    KeyMissing = "key/missing", Error,
+        title: "`clientId` or `clientSecret` is absent",
+        why: "The connector cannot start the OAuth flow without the Entra app's client id and secret: users would fail when they connect an account.",
+        fix: "Add the key: `clientId` is the Application (client) ID on the app's Overview page; `clientSecret` is the secret Value under Certificates & secrets.";
+    KeyMisspelled = "key/misspelled", Error,
+        title: "An unknown key that is a near miss of a known one",
+        why: "Appmixer reads keys by their exact name: `clientID` or `client_secret` is ignored, and the connector behaves as if the key were missing.",
+        fix: "Rename the key to the spelling suggested (keys are case-sensitive camelCase).";
+    KeyUnknown = "key/unknown", Warning,
+        title: "An unknown key",
+        why: "The Azure DevOps connector does not read this key; it is dead configuration, or a typo of a key that is then missing.",
+        fix: "Remove the key, or rename it to one of `serviceId`, `clientId`, `clientSecret`, `redirectUri`, `callbackUrl`, `outputFilePrefix`, `tenantId`.";
+    KeyWrongType = "key/wrong-type", Error,
+        title: "A value that must be a string is not",
+        why: "YAML turns unquoted values such as `yes`, `1e3` or an empty value into booleans, numbers or null; the connector expects text.",
+        fix: "Quote the value (`clientId: \"...\"`) or replace it with the intended text.";
+    ValueSurroundingWhitespace = "value/surrounding-whitespace", Error,
+        title: "Leading or trailing whitespace in a value",
+        why: "Entra compares ids, secrets and redirect URIs exactly: a space or newline pasted with the value makes it a different value, and sign-in fails with an opaque error.",
+        fix: "Remove the surrounding spaces, tabs or newlines (a YAML block scalar `|` keeps a trailing newline: use `|-` or a plain value).";
+    ValueSurroundingQuotes = "value/surrounding-quotes", Error,
+        title: "The value itself still carries quote characters",
+        why: "Quotes pasted inside a quoted value (`'\"abc\"'`) become part of the value, so Entra sees a different id or secret.",
+        fix: "Keep one pair of quotes at most: `clientId: \"abc\"`, not `clientId: '\"abc\"'`.";
+    EnvUndefined = "env/undefined", Error,
+        title: "A `${NAME}` reference whose variable is not set",
+        why: "The value is taken from the environment; when the variable is unset there is no value to check or deploy.",
+        fix: "Set the variable in the environment that runs connector-lint (and the deploy), or write the value into the file.";
+    ClientIdNotGuid = "client-id/not-guid", Error,
+        title: "`clientId` is not a GUID",
+        why: "Entra application (client) ids are GUIDs; anything else is not an id Entra will recognise.",
+        fix: "Copy the Application (client) ID from the app registration's Overview page in Microsoft Entra ID (form `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`).";
+    ClientIdNilGuid = "client-id/nil-guid", Error,
+        title: "`clientId` is the nil GUID",
+        why: "`00000000-0000-0000-0000-000000000000` is a placeholder, never a real application id.",
+        fix: "Copy the Application (client) ID from the app registration's Overview page.";
+    ClientIdPlaceholder = "client-id/placeholder", Error,
+        title: "`clientId` is a template value",
+        why: "A template value such as `YOUR_CLIENT_ID` was never replaced, so sign-in cannot work.",
+        fix: "Replace it with the Application (client) ID from the app registration's Overview page.";
+    ClientIdAzureDevopsResource = "client-id/azure-devops-resource", Error,
+        title: "`clientId` is the Azure DevOps resource id",
+        why: "`499b84ac-1321-427f-aa17-267ca6975798` identifies Azure DevOps itself (the API permission), not your app registration.",
+        fix: "Use your own app's Application (client) ID from its Overview page in Microsoft Entra ID.";
+    ClientSecretEmpty = "client-secret/empty", Error,
+        title: "`clientSecret` is empty",
+        why: "Without a secret the token request fails with AADSTS7000218.",
+        fix: "Paste the secret Value from Certificates & secrets (create a new client secret if you no longer have it).";
+    ClientSecretLooksLikeSecretId = "client-secret/looks-like-secret-id", Error,
+        title: "`clientSecret` is GUID-shaped: the Secret ID was copied instead of the Value",
+        why: "Entra shows two columns for a client secret: Value and Secret ID. The Secret ID is a GUID and is not a credential; the token request fails with AADSTS7000215.",
+        fix: "Copy the Value column under Certificates & secrets (it is shown only once, right after creation; create a new secret if you no longer have it).";
+    ClientSecretPlaceholder = "client-secret/placeholder", Error,
+        title: "`clientSecret` is a template value",
+        why: "A template value such as `YOUR_CLIENT_SECRET` was never replaced, so every token request fails.",
+        fix: "Replace it with `${AZDO_CLIENT_SECRET}` and set that variable to the secret Value from Certificates & secrets.";
+    ClientSecretEqualsClientId = "client-secret/equals-client-id", Error,
+        title: "`clientSecret` is the same as `clientId`",
+        why: "The client id was pasted into both fields; the secret is missing.",
+        fix: "Paste the secret Value from Certificates & secrets into `clientSecret`.";
+    ClientSecretUnrecognizedFormat = "client-secret/unrecognized-format", Warning,
+        title: "`clientSecret` has neither the current Entra format nor a plausible legacy one",
+        why: "Entra secrets created since 2021 are 40 characters with `Q~` at the 4th position; older ones are 16 to 64 printable characters. Anything else is likely a truncated or wrong value.",
+        fix: "Copy the secret Value again from Certificates & secrets; if in doubt, create a new secret and paste its Value.";
+    ClientSecretPlaintext = "client-secret/plaintext", Warning,
+        title: "The secret is written literally in the file",
+        why: "A secret committed to a file ends up in version control, backups and logs.",
+        fix: "Write `clientSecret: ${AZDO_CLIENT_SECRET}` and provide the variable from your secret store or CI secrets.";
+    RedirectUriInvalidUrl = "redirect-uri/invalid-url", Error,
+        title: "The redirect URI is not an absolute URL",
+        why: "Entra only accepts absolute redirect URIs; Appmixer sends this value during sign-in.",
+        fix: "Write the full URL: `https://api.<your-tenant>.appmixer.cloud/auth/azuredevops/callback`.";
+    RedirectUriInsecureScheme = "redirect-uri/insecure-scheme", Error,
+        title: "The redirect URI does not use https",
+        why: "Entra requires `https` redirect URIs for Web apps (only `http://localhost` is allowed, for development).",
+        fix: "Use `https://` with your Appmixer API host.";
+    RedirectUriWrongPath = "redirect-uri/wrong-path", Error,
+        title: "The redirect URI path is not `/auth/azuredevops/callback`",
+        why: "Appmixer receives the authorization code at `<API URL>/auth/azuredevops/callback`; any other path never reaches the connector (and Entra compares the path exactly, letter case included).",
+        fix: "End the URI in `/auth/azuredevops/callback`, exactly in that letter case.";
+    RedirectUriTrailingSlash = "redirect-uri/trailing-slash", Error,
+        title: "The redirect URI ends in `/callback/`",
+        why: "Entra compares redirect URIs exactly: a trailing slash makes it a different URI and sign-in fails with AADSTS50011.",
+        fix: "Remove the trailing slash here and in the Entra app registration.";
+    RedirectUriHasQuery = "redirect-uri/has-query", Error,
+        title: "The redirect URI has a query string",
+        why: "Appmixer sends the callback URI without a query; a registered URI with one does not match (AADSTS50011).",
+        fix: "Remove everything from `?` on.";
+    RedirectUriHasFragment = "redirect-uri/has-fragment", Error,
+        title: "The redirect URI has a `#fragment`",
+        why: "Entra does not allow fragments in redirect URIs.",
+        fix: "Remove everything from `#` on.";
+    RedirectUriForbiddenCharacter = "redirect-uri/forbidden-character", Error,
+        title: "The redirect URI holds a character Entra rejects",
+        why: "Entra rejects redirect URIs containing `! $ ' ( ) , ;`.",
+        fix: "Remove the character; the callback URI is `<API URL>/auth/azuredevops/callback`.";
+    RedirectUriTooLong = "redirect-uri/too-long", Error,
+        title: "The redirect URI is longer than 256 characters",
+        why: "Entra limits redirect URIs to 256 characters.",
+        fix: "Use the plain callback URI `<API URL>/auth/azuredevops/callback`.";
+    RedirectUriPlaceholderHost = "redirect-uri/placeholder-host", Error,
+        title: "The redirect URI host is still a template",
+        why: "A host such as `api.YOUR_SUBDOMAIN.appmixer.cloud` or `example.com` was never replaced; sign-in redirects nowhere.",
+        fix: "Use the host of your Appmixer API, e.g. `api.acme.appmixer.cloud` (pass `--api-url` to have it compared).";
+    RedirectUriNotApiHost = "redirect-uri/not-api-host", Error,
+        title: "An `*.appmixer.cloud` host that is not the `api.` host",
+        why: "The OAuth callback is served by the Appmixer API (`api.<tenant>.appmixer.cloud`), not by the Studio (`my.`) or Backoffice (`backoffice.`) front ends.",
+        fix: "Replace the first label of the host with `api`.";
+    RedirectUriMismatch = "redirect-uri/mismatch", Error,
+        title: "`redirectUri`, `callbackUrl` and `--api-url` disagree",
+        why: "The URI Appmixer sends must be exactly the one registered in Entra, or sign-in fails with AADSTS50011.",
+        fix: "Make `redirectUri` and `callbackUrl` both `<API URL>/auth/azuredevops/callback`, and register that URI on the Entra app (Authentication > Web > Redirect URIs).";
+    TenantInvalid = "tenant/invalid", Error,
+        title: "`tenantId` is neither a GUID nor a domain name",
+        why: "Entra identifies a tenant by its Directory (tenant) ID (a GUID) or a verified domain; anything else cannot be looked up.",
+        fix: "Copy the Directory (tenant) ID from the app registration's Overview page.";
+    TenantNotSpecific = "tenant/not-specific", Error,
+        title: "`common`, `organizations` or `consumers` given for a probe",
+        why: "The probe asks for an app-only token, which Entra issues only in the app's home tenant, not through the multi-tenant aliases.",
+        fix: "Use the Directory (tenant) ID from the app registration's Overview page (`--tenant` or `tenantId`).";
+    ProbeOk = "probe/ok", Info,
+        title: "Entra issued a token: tenant, client id and secret work",
+        why: "The probe proved that the tenant exists, the app is in it and the secret is valid. It does not prove the redirect URI registration or the delegated `user_impersonation` consent.",
+        fix: "Nothing to do.";
+    ProbeTenantRequired = "probe/tenant-required", Error,
+        title: "No tenant to probe against",
+        why: "The token endpoint is per tenant; without the app's home tenant the probe cannot ask anything.",
+        fix: "Pass `--tenant <Directory (tenant) ID>` or add `tenantId` to the record (Overview page of the app registration).";
+    ProbeTenantNotFound = "probe/tenant-not-found", Error,
+        title: "Entra does not know the tenant (AADSTS90002)",
+        why: "The tenant id or domain is wrong, or belongs to another cloud.",
+        fix: "Copy the Directory (tenant) ID from the app registration's Overview page; check `--cloud`.";
+    ProbeTenantMalformed = "probe/tenant-malformed", Error,
+        title: "Entra rejects the tenant identifier as malformed (AADSTS900023)",
+        why: "The tenant is neither a GUID nor a valid domain name.",
+        fix: "Use the Directory (tenant) ID (a GUID) from the app registration's Overview page.";
+    ProbeClientNotFound = "probe/client-not-found", Error,
+        title: "Entra does not find the app in that tenant (AADSTS700016)",
+        why: "The client id is wrong, or the app is registered in another tenant.",
+        fix: "Copy the Application (client) ID from the app's Overview page, and the Directory (tenant) ID from the same page.";
+    ProbeSecretInvalid = "probe/secret-invalid", Error,
+        title: "Entra rejects the client secret (AADSTS7000215)",
+        why: "The secret is wrong: often the Secret ID was copied instead of the Value, or the value was truncated.",
+        fix: "Under Certificates & secrets, create a new client secret and paste its Value (shown once) into `clientSecret`.";
+    ProbeSecretExpired = "probe/secret-expired", Error,
+        title: "The client secret has expired (AADSTS7000222)",
+        why: "Entra secrets expire (6 to 24 months); every sign-in fails from that day on.",
+        fix: "Under Certificates & secrets, create a new client secret, paste its Value into `clientSecret` in the Backoffice, and delete the expired one.";
+    ProbeSecretMissing = "probe/secret-missing", Error,
+        title: "Entra received no client secret (AADSTS7000218)",
+        why: "The secret reached Entra empty.",
+        fix: "Set `clientSecret` to the secret Value from Certificates & secrets.";
+    ProbeAppDisabled = "probe/app-disabled", Error,
+        title: "The application is disabled (AADSTS7000112)",
+        why: "A disabled app cannot sign anyone in.",
+        fix: "Ask a tenant administrator to enable the app (Enterprise applications > Properties > Enabled for users to sign in).";
+    ProbeWrongCloud = "probe/wrong-cloud", Error,
+        title: "The tenant belongs to another cloud (AADSTS900382, 900432, 90038)",
+        why: "Tenants of national clouds (US Government, China) are served by their own login endpoints.",
+        fix: "Pass the right `--cloud` (`public`, `usgov` or `china`).";
+    ProbeResourceMissing = "probe/resource-missing", Warning,
+        title: "No Azure DevOps service principal in the tenant (AADSTS500011)",
+        why: "Credentials may be fine, but the tenant has never used Azure DevOps, so no token for it can be issued there.",
+        fix: "Check the tenant is the one connected to your Azure DevOps organization (Organization settings > Microsoft Entra).";
+    ProbeBlockedByPolicy = "probe/blocked-by-policy", Warning,
+        title: "Conditional Access blocked the token (AADSTS53003)",
+        why: "A policy stopped the request before the secret was judged: no verdict on the secret.",
+        fix: "Run the probe from a network the policy allows, or ask an administrator about the Conditional Access policy.";
+    ProbeThrottled = "probe/throttled", Warning,
+        title: "Entra kept throttling the probe",
+        why: "After the bounded retries Entra still answered 429 (or AADSTS90055/50196): no verdict.",
+        fix: "Run the probe again later, or probe fewer records at once.";
+    ProbeUnreachable = "probe/unreachable", Warning,
+        title: "The Entra endpoint could not be reached",
+        why: "DNS, connection, TLS or timeout failure: no verdict on the credentials.",
+        fix: "Check network access to the login endpoint (proxy, firewall) and `--timeout`, then run the probe again.";
+    ProbeUnexpectedResponse = "probe/unexpected-response", Warning,
+        title: "Entra gave an answer the probe does not classify",
+        why: "The answer was not a token and not a known error: no verdict.",
+        fix: "Read Entra's code and description in the message; look the AADSTS code up in Microsoft's error reference.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn table_is_indexed_by_code() {
+        for (index, rule) in CATALOGUE.iter().enumerate() {
+            assert_eq!(rule.code as usize, index, "{} is out of order", rule.id);
+            assert_eq!(Code::from_id(rule.id), Some(rule.code));
+        }
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        let mut seen = HashSet::new();
+        for rule in CATALOGUE {
+            assert!(seen.insert(rule.id), "duplicate code {}", rule.id);
+        }
+    }
+}

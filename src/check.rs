@@ -1,0 +1,475 @@
+//! The pipeline for one file: text → documents → records → shape → rules, as diagnostics with
+//! source positions. Pure over its inputs: the environment comes in as a lookup function.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use crate::catalogue::Code;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::document::{self, Node, Span, Value, pointer};
+use crate::record::{Origin, Record, SERVICE_ID};
+use crate::rules::{self, RuleContext};
+use crate::schema;
+use crate::source::{self, DecodeProblem, Input, InputError, ReadFailure, SourceText};
+
+/// Looks up an environment variable.
+pub type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// What a run checks with.
+#[derive(Clone)]
+pub struct Options {
+    /// Files larger than this many bytes are refused unread.
+    pub max_file_size: u64,
+    pub rules: RuleContext,
+    pub env: EnvLookup,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            rules: RuleContext::default(),
+            env: Arc::new(crate::env::process_environment),
+        }
+    }
+}
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+/// An `appmixer:azuredevops` record that was checked, kept for the probe.
+#[derive(Debug)]
+pub struct CheckedRecord {
+    pub document: usize,
+    /// JSON Pointer of the record in its document (`""` or `/3`).
+    pub pointer: String,
+    pub record: Record,
+}
+
+/// Everything known about one checked file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as given or found, with `/` separators; `-` for standard input.
+    pub path: String,
+    /// The text, for snippets; masked by the report layer before it is shown.
+    pub source: Option<SourceText>,
+    /// Byte ranges of secret values in `source`.
+    pub secret_spans: Vec<Span>,
+    /// Secret values (as written or resolved), so the report layer can scrub any text it prints.
+    pub secrets: Vec<SecretString>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub records: Vec<CheckedRecord>,
+}
+
+impl FileReport {
+    fn empty(path: String) -> FileReport {
+        FileReport {
+            path,
+            source: None,
+            secret_spans: Vec::new(),
+            secrets: Vec::new(),
+            diagnostics: Vec::new(),
+            records: Vec::new(),
+        }
+    }
+
+    /// Orders diagnostics by position, then code, so every format is deterministic.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.location
+                    .as_ref()
+                    .map(|location| (location.document, location.span.start, location.span.end))
+            };
+            key(a).cmp(&key(b)).then(a.code.cmp(&b.code))
+        });
+    }
+}
+
+/// Reads and checks one input. `Err` means the input cannot be read at all (exit 2).
+pub fn check_input(input: &Input, options: &Options) -> Result<FileReport, InputError> {
+    let name = input.display().to_owned();
+    let format = match input {
+        Input::File { format, .. } | Input::Stdin { format } => *format,
+    };
+    let bytes = match source::read_bytes(input, options.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(ReadFailure::Input(error)) => return Err(error),
+        Err(ReadFailure::Decode(problem)) => return Ok(decode_failure(name, format, problem)),
+    };
+    match source::decode(bytes) {
+        Ok(text) => Ok(check_source(SourceText::new(name, format, text), options)),
+        Err(problem) => Ok(decode_failure(name, format, problem)),
+    }
+}
+
+fn decode_failure(name: String, format: source::Format, problem: DecodeProblem) -> FileReport {
+    let mut report = FileReport::empty(name.clone());
+    match problem {
+        DecodeProblem::TooLarge { limit, size } => {
+            let size = size.map_or_else(|| "more".to_owned(), |size| format!("{size}"));
+            report.diagnostics.push(Diagnostic::new(
+                Code::LoadTooLarge,
+                format!(
+                    "the file has {size} bytes, over the limit of {limit} bytes; it was not read"
+                ),
+            ));
+        }
+        DecodeProblem::NotUtf8 { offset, text, hint } => {
+            let source = SourceText::new(name, format, text);
+            let end = source.text[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
+            let location = Location::new(&source, 0, "", offset..end);
+            let hint = hint.map(|hint| format!("; {hint}")).unwrap_or_default();
+            report.diagnostics.push(
+                Diagnostic::new(
+                    Code::LoadNotUtf8,
+                    format!(
+                        "invalid UTF-8 at line {}, column {}{hint}",
+                        location.start.line, location.start.column
+                    ),
+                )
+                .at(location),
+            );
+            report.source = Some(source);
+        }
+    }
+    report
+}
+
+/// Checks a decoded text.
+pub fn check_source(source: SourceText, options: &Options) -> FileReport {
+    let mut report = FileReport::empty(source.name.clone());
+    let loaded = document::load(&source);
+    let mut diagnostics = Vec::new();
+
+    for (index, root) in loaded.documents.iter().enumerate() {
+        document::secret_spans(root, &mut report.secret_spans);
+        for duplicate in document::duplicate_keys(root) {
+            let first = source.position(duplicate.first.start);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::LoadDuplicateKey,
+                    format!(
+                        "`{}` appears twice in this mapping (first on line {})",
+                        duplicate.key, first.line
+                    ),
+                )
+                .with_help(format!(
+                    "keep one `{}` and delete the other; only the first is checked",
+                    duplicate.key
+                ))
+                .at(Location::new(
+                    &source,
+                    index,
+                    duplicate.pointer,
+                    duplicate.duplicate,
+                ))
+                .related(duplicate.first, "first here"),
+            );
+        }
+        check_document(&source, index, root, options, &mut report, &mut diagnostics);
+    }
+
+    match loaded.error {
+        Some(error) => {
+            let document = loaded.documents.len();
+            diagnostics.push(
+                Diagnostic::new(error.code, error.message)
+                    .at(Location::new(&source, document, "", error.span)),
+            );
+        }
+        None if loaded.documents.is_empty() => {
+            diagnostics.push(
+                Diagnostic::new(Code::LoadEmpty, "the file holds no document").at(Location::new(
+                    &source,
+                    0,
+                    "",
+                    0..0,
+                )),
+            );
+        }
+        None => {}
+    }
+
+    for span in &report.secret_spans {
+        if let Some(text) = source.text.get(span.clone()) {
+            report.secrets.push(SecretString::from(text.to_owned()));
+        }
+    }
+    report.diagnostics = diagnostics;
+    report.source = Some(source);
+    report.sort();
+    report
+}
+
+fn check_document(
+    source: &SourceText,
+    index: usize,
+    root: &Node,
+    options: &Options,
+    report: &mut FileReport,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match &root.value {
+        Value::Mapping(_) => {
+            check_record(source, index, "", root, false, options, report, diagnostics)
+        }
+        Value::Sequence(items) => {
+            if items.is_empty() {
+                diagnostics.push(
+                    Diagnostic::new(Code::LoadEmpty, "the list of records is empty")
+                        .at(Location::new(source, index, "", root.span.clone())),
+                );
+            }
+            for (position, item) in items.iter().enumerate() {
+                let item_pointer = pointer::push("", &position.to_string());
+                if matches!(item.value, Value::Mapping(_)) {
+                    check_record(
+                        source,
+                        index,
+                        &item_pointer,
+                        item,
+                        true,
+                        options,
+                        report,
+                        diagnostics,
+                    );
+                } else {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::LoadNotARecord,
+                            format!(
+                                "item {position} of the list is {}, not a record",
+                                item.value.type_name()
+                            ),
+                        )
+                        .at(Location::new(
+                            source,
+                            index,
+                            item_pointer,
+                            item.span.clone(),
+                        )),
+                    );
+                }
+            }
+        }
+        Value::Null => diagnostics.push(
+            Diagnostic::new(Code::LoadEmpty, format!("document {} is empty", index + 1))
+                .at(Location::new(source, index, "", root.span.clone())),
+        ),
+        other => diagnostics.push(
+            Diagnostic::new(
+                Code::LoadNotARecord,
+                format!(
+                    "the document is {}, not a record (a mapping of keys to values)",
+                    other.type_name()
+                ),
+            )
+            .at(Location::new(source, index, "", root.span.clone())),
+        ),
+    }
+}
+
+/// How a service id relates to ours.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ServiceMatch {
+    Exact,
+    Misspelled,
+    Other,
+}
+
+/// Classifies a `serviceId` value.
+pub fn match_service_id(value: &str) -> ServiceMatch {
+    if value == SERVICE_ID {
+        return ServiceMatch::Exact;
+    }
+    let normalized: String = value
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if matches!(c, '.' | '/' | '_' | ' ') {
+                ':'
+            } else {
+                c
+            }
+        })
+        .filter(|c| *c != '-')
+        .collect();
+    if normalized == SERVICE_ID
+        || normalized.contains("azuredevops")
+        || normalized.contains("azure:devops")
+        || strsim::damerau_levenshtein(&normalized, SERVICE_ID) <= 3
+    {
+        ServiceMatch::Misspelled
+    } else {
+        ServiceMatch::Other
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_record(
+    source: &SourceText,
+    document: usize,
+    record_pointer: &str,
+    node: &Node,
+    in_sequence: bool,
+    options: &Options,
+    report: &mut FileReport,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Value::Mapping(entries) = &node.value else {
+        return;
+    };
+    let locate = |key: &str, on_key: bool| -> Location {
+        let found = pointer::locate(node, &pointer::push("", key));
+        let span = match (&found.key_span, on_key && found.exact) {
+            (Some(key_span), true) => key_span.clone(),
+            _ => found.node.span.clone(),
+        };
+        Location::new(
+            source,
+            document,
+            format!("{record_pointer}{}", found.pointer),
+            span,
+        )
+    };
+    let record_location = Location::new(source, document, record_pointer, node.span.clone());
+
+    match node.get("serviceId").map(|entry| &entry.value.value) {
+        None if in_sequence => diagnostics.push(
+            Diagnostic::new(Code::ServiceIdMissing, "this record has no `serviceId`")
+                .with_help(format!(
+                    "add `serviceId: {SERVICE_ID}`; in a list of service configurations every record names its service"
+                ))
+                .at(record_location.clone()),
+        ),
+        Some(Value::String(service)) => match match_service_id(service) {
+            ServiceMatch::Exact => {}
+            ServiceMatch::Misspelled => diagnostics.push(
+                Diagnostic::new(
+                    Code::ServiceIdMisspelled,
+                    format!("`serviceId` is `{service}`, not `{SERVICE_ID}`"),
+                )
+                .with_help(format!(
+                    "write `serviceId: {SERVICE_ID}` exactly (lower case, with a colon); Appmixer matches it character for character"
+                ))
+                .at(locate("serviceId", false)),
+            ),
+            ServiceMatch::Other => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ServiceIdUnsupported,
+                        format!("a record of `{service}`, not `{SERVICE_ID}`: skipped"),
+                    )
+                    .at(locate("serviceId", false)),
+                );
+                return;
+            }
+        },
+        _ => {}
+    }
+
+    // Resolve `${NAME}` references; the schema sees the resolved values.
+    let mut instance = serde_json::Map::new();
+    let mut strings = BTreeMap::new();
+    for entry in entries {
+        if instance.contains_key(&entry.key) {
+            continue;
+        }
+        let json = match &entry.value.value {
+            Value::String(text) => {
+                let resolved = crate::env::resolve(text, options.env.as_ref());
+                for name in &resolved.undefined {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::EnvUndefined,
+                            format!("`{}` references `${{{name}}}`, which is not set", entry.key),
+                        )
+                        .with_help(format!(
+                            "set `{name}` in the environment that runs connector-lint and the deploy (e.g. `export {name}=...` or a CI secret), or write the value into the file"
+                        ))
+                        .at(locate(&entry.key, false)),
+                    );
+                }
+                match resolved.value {
+                    Some(value) => {
+                        let origin = if resolved.names.is_empty() {
+                            Origin::Literal
+                        } else {
+                            Origin::Environment(resolved.names)
+                        };
+                        if origin != Origin::Literal && document::is_secret_key(&entry.key) {
+                            report.secrets.push(SecretString::from(value.clone()));
+                        }
+                        strings.insert(entry.key.clone(), (value.clone(), origin));
+                        serde_json::Value::String(value)
+                    }
+                    // Unset: the schema sees the reference itself (which it accepts); the rules
+                    // do not see the key, so they judge nothing they cannot know.
+                    None => serde_json::Value::String(text.clone()),
+                }
+            }
+            _ => entry.value.to_json(),
+        };
+        instance.insert(entry.key.clone(), json);
+    }
+    let instance = serde_json::Value::Object(instance);
+
+    for finding in schema::validate(&instance) {
+        let location = match &finding.key {
+            Some(key) => locate(key, finding.on_key),
+            None => record_location.clone(),
+        };
+        let mut diagnostic = Diagnostic::new(finding.code, finding.message).at(location);
+        diagnostic.help = finding.help;
+        diagnostics.push(diagnostic);
+    }
+
+    let record = Record::from_strings(strings);
+    for finding in rules::check(&record, &options.rules) {
+        let location = match &finding.key {
+            Some(key) => locate(key, false),
+            None => record_location.clone(),
+        };
+        let mut diagnostic = Diagnostic::new(finding.code, finding.message).at(location);
+        if let Some(help) = finding.help {
+            diagnostic.help = Some(help);
+        }
+        diagnostics.push(diagnostic);
+    }
+    report.records.push(CheckedRecord {
+        document,
+        pointer: record_pointer.to_owned(),
+        record,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_ids_are_classified() {
+        assert_eq!(
+            match_service_id("appmixer:azuredevops"),
+            ServiceMatch::Exact
+        );
+        for near in [
+            "appmixer.azuredevops",
+            "Appmixer:AzureDevOps",
+            "appmixer:azure-devops",
+            "appmixer:azuredevop",
+            "appmixer:azuredevops ",
+        ] {
+            assert_eq!(match_service_id(near), ServiceMatch::Misspelled, "{near}");
+        }
+        for other in ["appmixer:slack", "appmixer:google", "appmixer:jira"] {
+            assert_eq!(match_service_id(other), ServiceMatch::Other, "{other}");
+        }
+    }
+}

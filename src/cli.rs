@@ -1,0 +1,141 @@
+//! Command-line definitions (clap derive). Help texts say what to do, not only what a flag is.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "connector-lint",
+    version,
+    about = "Check the Appmixer Backoffice configuration of the Azure DevOps connector (appmixer:azuredevops) before it goes live.",
+    long_about = "Check the Appmixer Backoffice configuration of the Azure DevOps connector (appmixer:azuredevops) before it goes live.\n\nIt validates the shape of each record against the connector's JSON Schema, applies the rules a schema cannot express (Secret ID pasted instead of the secret Value, Studio host instead of API host, stray whitespace, ...), and with --probe asks Microsoft Entra ID whether tenant, client id and secret really work.\n\nExit status: 0 no error, 1 errors found (or warnings with --deny-warnings), 2 usage error or unreadable input, 3 a requested probe reached no verdict.",
+    after_help = "Examples:\n  connector-lint check config/azdo.yaml\n  connector-lint check configs/ --format json --output report.json\n  connector-lint check - --stdin-format json < service-config.json\n  connector-lint explain client-secret/looks-like-secret-id\n  connector-lint init > azdo.yaml"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check configuration files (YAML or JSON) and report every problem found.
+    Check(CheckArgs),
+    /// Print the JSON Schema of a record (the bytes of schemas/appmixer.azuredevops.schema.json).
+    Schema,
+    /// Explain a diagnostic code: what it catches, why it matters, how to fix it.
+    Explain {
+        /// A code such as `client-secret/looks-like-secret-id`; `--list` shows every code.
+        #[arg(required_unless_present = "list")]
+        code: Option<String>,
+        /// List every code with its severity and title.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Print a commented starter configuration (secret taken from ${AZDO_CLIENT_SECRET}).
+    Init,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Source snippets with the offending key or value labelled (for people).
+    Human,
+    /// The JSON report (version 1) described in the README.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StdinFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are searched recursively for *.yaml, *.yml and
+    /// *.json, skipping hidden ones); `-` reads standard input. Defaults to the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Write the report to FILE instead of standard output (a one-line summary still goes to the
+    /// terminal).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 1 on warnings too, not only on errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// The Appmixer API base URL, e.g. https://api.acme.appmixer.cloud: the expected redirect URI
+    /// `<api-url>/auth/azuredevops/callback` is derived from it and compared.
+    #[arg(long, value_name = "URL", env = "APPMIXER_API_URL")]
+    pub api_url: Option<String>,
+
+    /// When to use colour in the human format (NO_COLOR is honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// The format of standard input (`-`).
+    #[arg(long, value_enum, default_value_t = StdinFormat::Yaml)]
+    pub stdin_format: StdinFormat,
+
+    /// Refuse files larger than this, unread: bytes, or with a KiB/MiB suffix.
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+/// Parses `1048576`, `512KiB`, `1MiB` (also `K`, `KB`, `M`, `MB`, as binary multiples).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size; write e.g. 1048576, 512KiB or 2MiB"))?;
+    let multiplier = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+        other => return Err(format!("unknown size unit `{other}`; use KiB or MiB")),
+    };
+    number
+        .checked_mul(multiplier)
+        .filter(|size| *size > 0)
+        .ok_or_else(|| format!("`{text}` is not a usable size"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("1MiB"), Ok(1024 * 1024));
+        assert_eq!(parse_size("512k"), Ok(512 * 1024));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("1TB").is_err());
+    }
+}

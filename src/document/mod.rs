@@ -1,0 +1,193 @@
+//! The spanned document tree shared by the YAML and JSON loaders: every key and every value keeps
+//! the byte range it came from, so any later stage can point back at the source.
+
+pub mod json;
+pub mod pointer;
+pub mod yaml;
+
+use std::ops::Range;
+
+use crate::catalogue::Code;
+use crate::source::{Format, SourceText};
+
+/// A byte range in the source text.
+pub type Span = Range<usize>;
+
+/// Nesting deeper than this is refused before it can exhaust a stack: a connector configuration
+/// is two levels deep (a list of records), so this is generous.
+pub const MAX_DEPTH: usize = 64;
+
+/// Aliases may expand to at most this many nodes in one file (a "billion laughs" guard).
+pub const MAX_ALIAS_NODES: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Integer(i64),
+    Float(f64),
+    String(String),
+    Sequence(Vec<Node>),
+    /// Entries in source order; duplicates are kept (and reported), the first one counts.
+    Mapping(Vec<Entry>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Value {
+    /// A short name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Integer(_) | Value::Float(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Sequence(_) => "a list",
+            Value::Mapping(_) => "a mapping",
+        }
+    }
+}
+
+impl Node {
+    /// The first entry with this key, if the node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Mapping(entries) => entries.iter().find(|entry| entry.key == key),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The JSON value of this node (first occurrence wins for duplicate keys).
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(flag) => serde_json::Value::Bool(*flag),
+            Value::Integer(number) => serde_json::Value::from(*number),
+            Value::Float(number) => serde_json::Number::from_f64(*number)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            Value::String(text) => serde_json::Value::String(text.clone()),
+            Value::Sequence(items) => items.iter().map(Node::to_json).collect(),
+            Value::Mapping(entries) => {
+                let mut object = serde_json::Map::new();
+                for entry in entries {
+                    if !object.contains_key(&entry.key) {
+                        object.insert(entry.key.clone(), entry.value.to_json());
+                    }
+                }
+                serde_json::Value::Object(object)
+            }
+        }
+    }
+}
+
+/// A load failure that ends the loading of a file (syntax, limits).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    pub code: Code,
+    pub message: String,
+    pub span: Span,
+}
+
+/// What loading one file gives: the documents read before any failure, and the failure.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub documents: Vec<Node>,
+    pub error: Option<LoadError>,
+}
+
+/// Loads a source text in its format.
+pub fn load(source: &SourceText) -> Loaded {
+    match source.format {
+        Format::Yaml => yaml::load(&source.text),
+        Format::Json => json::load(&source.text),
+    }
+}
+
+/// A key repeated within one mapping: where it is, and where it was first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateKey {
+    pub pointer: String,
+    pub key: String,
+    pub first: Span,
+    pub duplicate: Span,
+}
+
+/// Every repeated key in a tree, in source order.
+pub fn duplicate_keys(root: &Node) -> Vec<DuplicateKey> {
+    let mut found = Vec::new();
+    let mut stack = vec![(root, String::new())];
+    while let Some((node, path)) = stack.pop() {
+        match &node.value {
+            Value::Mapping(entries) => {
+                let mut seen: std::collections::HashMap<&str, &Span> =
+                    std::collections::HashMap::with_capacity(entries.len());
+                for entry in entries {
+                    let pointer = pointer::push(&path, &entry.key);
+                    if let Some(first) = seen.get(entry.key.as_str()) {
+                        found.push(DuplicateKey {
+                            pointer: pointer.clone(),
+                            key: entry.key.clone(),
+                            first: (*first).clone(),
+                            duplicate: entry.key_span.clone(),
+                        });
+                    } else {
+                        seen.insert(&entry.key, &entry.key_span);
+                    }
+                    stack.push((&entry.value, pointer));
+                }
+            }
+            Value::Sequence(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    stack.push((item, pointer::push(&path, &index.to_string())));
+                }
+            }
+            _ => {}
+        }
+    }
+    found.sort_by_key(|duplicate| duplicate.duplicate.start);
+    found
+}
+
+/// Whether a key names a secret: `clientSecret`, and any key whose name contains `secret`.
+pub fn is_secret_key(key: &str) -> bool {
+    key.to_ascii_lowercase().contains("secret")
+}
+
+/// The spans of every value held under a secret key, anywhere in the tree (duplicates included).
+pub fn secret_spans(root: &Node, spans: &mut Vec<Span>) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Mapping(entries) => {
+                for entry in entries {
+                    if is_secret_key(&entry.key) {
+                        spans.push(entry.value.span.clone());
+                    } else {
+                        stack.push(&entry.value);
+                    }
+                }
+            }
+            Value::Sequence(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+}

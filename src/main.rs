@@ -1,0 +1,176 @@
+//! The binary: parse arguments, run, map the outcome to an exit status.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use connector_lint::catalogue::Code;
+use connector_lint::check::Options;
+use connector_lint::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, StdinFormat};
+use connector_lint::report::{self, Format, Graphics, Style};
+use connector_lint::rules::RuleContext;
+use connector_lint::source::{self, Format as SourceFormat};
+use connector_lint::{check_inputs, explain, record};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Schema => print(&record::json_schema_text()),
+        Command::Explain { code, list } => run_explain(code.as_deref(), list),
+        Command::Init => print(explain::STARTER_CONFIG),
+    };
+    ExitCode::from(status)
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error worth a panic.
+fn print(text: &str) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => 0,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            eprintln!("error: cannot write the output: {error}");
+            2
+        }
+    }
+}
+
+fn run_explain(code: Option<&str>, list: bool) -> u8 {
+    if list {
+        return print(&explain::list());
+    }
+    let code = code.unwrap_or_default();
+    match Code::from_id(code) {
+        Some(code) => print(&explain::explain(code.rule())),
+        None => {
+            let suggestions = explain::closest_codes(code);
+            if suggestions.is_empty() {
+                eprintln!(
+                    "error: unknown code `{code}`; `connector-lint explain --list` shows every code"
+                );
+            } else {
+                eprintln!(
+                    "error: unknown code `{code}`; did you mean {}? (`connector-lint explain --list` shows every code)",
+                    suggestions
+                        .iter()
+                        .map(|id| format!("`{id}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                );
+            }
+            2
+        }
+    }
+}
+
+fn style_for(args: &CheckArgs, to_terminal: bool) -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && !no_color,
+    };
+    let graphics = if std::env::var_os("NO_GRAPHICS").is_some_and(|value| !value.is_empty()) {
+        Graphics::Narrated
+    } else if to_terminal {
+        Graphics::Unicode
+    } else {
+        Graphics::Ascii
+    };
+    let width = if to_terminal {
+        terminal_width().unwrap_or(100)
+    } else {
+        100
+    };
+    Style {
+        graphics,
+        color,
+        links: false,
+        width,
+    }
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok()?.parse().ok()
+}
+
+fn run_check(args: CheckArgs) -> u8 {
+    let api_url = match args
+        .api_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+    {
+        None => None,
+        Some(text) => match url::Url::parse(text) {
+            Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
+                Some(url)
+            }
+            _ => {
+                eprintln!(
+                    "error: --api-url `{text}` is not an absolute http(s) URL; pass the Appmixer API base URL, e.g. https://api.acme.appmixer.cloud"
+                );
+                return 2;
+            }
+        },
+    };
+    let stdin_format = match args.stdin_format {
+        StdinFormat::Yaml => SourceFormat::Yaml,
+        StdinFormat::Json => SourceFormat::Json,
+    };
+    let paths = if args.paths.is_empty() {
+        vec![".".to_owned()]
+    } else {
+        args.paths.clone()
+    };
+    let (inputs, mut input_errors) = source::collect_inputs(&paths, stdin_format);
+    let options = Options {
+        max_file_size: args.max_file_size,
+        rules: RuleContext { api_url },
+        ..Options::default()
+    };
+    let (report, read_errors) = check_inputs(&inputs, &options);
+    input_errors.extend(read_errors);
+
+    let format = match args.format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Json => Format::Json,
+    };
+    let to_file = args.output.is_some();
+    let to_terminal = !to_file && std::io::stdout().is_terminal();
+    let rendered = report::render(&report, format, style_for(&args, to_terminal));
+    for error in &input_errors {
+        eprintln!("error: {error}");
+    }
+    let status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
+    let written = match &args.output {
+        Some(path) => match std::fs::write(path, rendered.as_bytes()) {
+            Ok(()) => {
+                let summary = report.summary();
+                eprintln!(
+                    "connector-lint: {} files checked, {} errors, {} warnings, {} infos; report written to {}",
+                    summary.files,
+                    summary.errors,
+                    summary.warnings,
+                    summary.infos,
+                    path.display()
+                );
+                0
+            }
+            Err(error) => {
+                eprintln!(
+                    "error: cannot write the report to {}: {error}",
+                    path.display()
+                );
+                2
+            }
+        },
+        None => print(&rendered),
+    };
+    status.max(written)
+}

@@ -1,0 +1,148 @@
+//! `--format human`: miette's graphical (or narrated) rendering of each diagnostic with the
+//! offending source lines, then a summary line.
+
+use std::fmt::{self, Write as _};
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, NarratableReportHandler,
+    SourceCode,
+};
+
+use super::{Graphics, RedactedFile, Style, Summary};
+use crate::catalogue::Severity;
+use crate::diagnostic::Diagnostic;
+
+/// A diagnostic with its (masked) source, in the shape miette renders.
+struct Shown<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+    path: &'a str,
+}
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Shown")
+            .field("code", &self.diagnostic.code)
+            .finish()
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.source, &self.diagnostic.location) {
+            // With a snippet, the path and position are drawn above the source lines.
+            (Some(_), Some(_)) => write!(f, "{}", self.diagnostic.message),
+            _ => write!(f, "{}: {}", self.path, self.diagnostic.message),
+        }
+    }
+}
+
+impl std::error::Error for Shown<'_> {}
+
+impl miette::Diagnostic for Shown<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        match (&self.source, &self.diagnostic.location) {
+            (Some(source), Some(_)) => Some(source as &dyn SourceCode),
+            _ => None,
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let location = self.diagnostic.location.as_ref()?;
+        self.source.as_ref()?;
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(self.diagnostic.code.rule().title.to_owned()),
+            location.span.start..location.span.end,
+        );
+        let related = self.diagnostic.related.iter().map(|related| {
+            LabeledSpan::new_with_span(
+                Some(related.message.clone()),
+                related.span.start..related.span.end,
+            )
+        });
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+fn render_one(shown: &Shown<'_>, style: Style, out: &mut String) {
+    let result = match style.graphics {
+        Graphics::Narrated => NarratableReportHandler::new().render_report(out, shown),
+        Graphics::Unicode | Graphics::Ascii => {
+            let theme = match (style.graphics, style.color) {
+                (Graphics::Unicode, true) => GraphicalTheme::unicode(),
+                (Graphics::Unicode, false) => GraphicalTheme::unicode_nocolor(),
+                (_, true) => GraphicalTheme::ascii(),
+                (_, false) => GraphicalTheme::none(),
+            };
+            GraphicalReportHandler::new_themed(theme)
+                .with_links(style.links)
+                .with_width(style.width)
+                .render_report(out, shown)
+        }
+    };
+    if result.is_err() {
+        // Rendering into a String only fails on a formatting bug; fall back to one plain line.
+        let _ = writeln!(
+            out,
+            "{}: {}: {}",
+            shown.path, shown.diagnostic.code, shown.diagnostic.message
+        );
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+pub fn render(files: &[RedactedFile], summary: Summary, style: Style) -> String {
+    let mut out = String::new();
+    for file in files {
+        let source = file.source.as_ref().map(|source| {
+            NamedSource::new(&file.path, source.text.clone()).with_language(match source.format {
+                crate::source::Format::Yaml => "yaml",
+                crate::source::Format::Json => "json",
+            })
+        });
+        for diagnostic in &file.diagnostics {
+            let shown = Shown {
+                diagnostic,
+                source: source.clone(),
+                path: &file.path,
+            };
+            render_one(&shown, style, &mut out);
+            out.push('\n');
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} checked: {}, {}, {}.",
+        plural(summary.files, "file"),
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.infos, "info"),
+    );
+    out
+}

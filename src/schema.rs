@@ -1,0 +1,224 @@
+//! Shape validation against the generated JSON Schema, compiled once per process. Each schema error
+//! becomes a finding about a key of the record: the pipeline maps it to its source span.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+
+use crate::catalogue::Code;
+use crate::record::{self, KNOWN_KEYS};
+
+/// What the schema found, before positions are attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeFinding {
+    pub code: Code,
+    /// The key it is about (`None`: the record mapping itself).
+    pub key: Option<String>,
+    /// Whether the label belongs on the key (unknown keys) rather than on the value.
+    pub on_key: bool,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+fn validator() -> Option<&'static jsonschema::Validator> {
+    static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            // Validate one record: the committed schema's `record` definition.
+            let mut schema = record::json_schema();
+            if let serde_json::Value::Object(object) = &mut schema {
+                object.remove("anyOf");
+                object.insert("$ref".into(), "#/$defs/record".into());
+            }
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .ok()
+        })
+        .as_ref()
+}
+
+/// The closest known key, when `key` is a near miss of one (case, `_`/`-`, a typo or two).
+pub fn suggest_key(key: &str) -> Option<&'static str> {
+    let normalized: String = key
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
+        .collect::<String>()
+        .to_lowercase();
+    if normalized.is_empty() {
+        return None;
+    }
+    // Common synonyms admins reach for.
+    let alias = match normalized.as_str() {
+        "applicationid" | "appid" | "client" => Some("clientId"),
+        "secret" | "clientsecretvalue" | "appsecret" => Some("clientSecret"),
+        "redirecturl" | "replyurl" | "replyuri" | "callbackuri" | "redirect" => Some("redirectUri"),
+        "tenant" | "directoryid" | "tenantid" => Some("tenantId"),
+        "service" | "serviceid" => Some("serviceId"),
+        _ => None,
+    };
+    if alias.is_some() {
+        return alias;
+    }
+    KNOWN_KEYS
+        .iter()
+        .map(|known| {
+            let distance = strsim::damerau_levenshtein(&normalized, &known.to_lowercase());
+            (distance, *known)
+        })
+        .filter(|(distance, known)| *distance <= if known.len() > 8 { 2 } else { 1 })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
+}
+
+/// Validates one record (environment references already resolved).
+pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
+    let Some(validator) = validator() else {
+        return vec![ShapeFinding {
+            code: Code::LoadSyntax,
+            key: None,
+            on_key: false,
+            message: "internal error: the bundled schema does not compile".into(),
+            help: None,
+        }];
+    };
+    let mut findings = Vec::new();
+    for error in validator.iter_errors(instance) {
+        let path = error.instance_path().to_string();
+        let key = crate::document::pointer::segments(&path).into_iter().next();
+        match error.kind() {
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default().to_owned();
+                let help = match name.as_str() {
+                    "clientId" => {
+                        "add `clientId: <Application (client) ID>`, from the Overview page of the app registration in Microsoft Entra ID"
+                    }
+                    _ => {
+                        "add `clientSecret: ${AZDO_CLIENT_SECRET}` and set the variable to the secret Value (Certificates & secrets of the app registration)"
+                    }
+                };
+                findings.push(ShapeFinding {
+                    code: Code::KeyMissing,
+                    key: None,
+                    on_key: false,
+                    message: format!("`{name}` is missing"),
+                    help: Some(help.to_owned()),
+                });
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for name in unexpected {
+                    findings.push(match suggest_key(name) {
+                        Some(known) if instance.get(known).is_none() => ShapeFinding {
+                            code: Code::KeyMisspelled,
+                            key: Some(name.clone()),
+                            on_key: true,
+                            message: format!("unknown key `{name}`: did you mean `{known}`?"),
+                            help: Some(format!(
+                                "rename `{name}` to `{known}`; Appmixer reads keys by their exact, case-sensitive name"
+                            )),
+                        },
+                        Some(known) => ShapeFinding {
+                            code: Code::KeyUnknown,
+                            key: Some(name.clone()),
+                            on_key: true,
+                            message: format!(
+                                "unknown key `{name}` (the record already has `{known}`)"
+                            ),
+                            help: Some(format!("remove `{name}`; Appmixer ignores it")),
+                        },
+                        None => ShapeFinding {
+                            code: Code::KeyUnknown,
+                            key: Some(name.clone()),
+                            on_key: true,
+                            message: format!(
+                                "unknown key `{name}`: the Azure DevOps connector does not read it"
+                            ),
+                            help: Some(Code::KeyUnknown.rule().fix.to_owned()),
+                        },
+                    });
+                }
+            }
+            ValidationErrorKind::Type { .. } => {
+                let actual = key
+                    .as_deref()
+                    .and_then(|key| instance.get(key))
+                    .map(json_type_name)
+                    .unwrap_or("not a string");
+                let name = key.clone().unwrap_or_default();
+                findings.push(ShapeFinding {
+                    code: Code::KeyWrongType,
+                    key,
+                    on_key: false,
+                    message: format!("`{name}` must be a string, not {actual}"),
+                    help: Some(Code::KeyWrongType.rule().fix.to_owned()),
+                });
+            }
+            // Patterns and the service id are reported by the rules and the service-id check,
+            // with codes more precise than a failed pattern.
+            _ => {}
+        }
+    }
+    findings
+}
+
+fn json_type_name(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null (an empty value)",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "a mapping",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_schema_compiles() {
+        assert!(validator().is_some());
+    }
+
+    #[test]
+    fn near_misses_are_suggested() {
+        for (key, known) in [
+            ("clientID", "clientId"),
+            ("client_secret", "clientSecret"),
+            ("ClientId", "clientId"),
+            ("redirectURI", "redirectUri"),
+            ("redirect_url", "redirectUri"),
+            ("tenant", "tenantId"),
+            ("clientSecert", "clientSecret"),
+            ("callbackURL", "callbackUrl"),
+        ] {
+            assert_eq!(suggest_key(key), Some(known), "{key}");
+        }
+        for key in ["description", "scope", "x"] {
+            assert_eq!(suggest_key(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn shape_errors_map_to_codes() {
+        let findings = validate(&json!({"clientID": "a", "clientSecret": 5, "extra": "x"}));
+        let codes: Vec<Code> = findings.iter().map(|finding| finding.code).collect();
+        assert!(codes.contains(&Code::KeyMissing));
+        assert!(codes.contains(&Code::KeyMisspelled));
+        assert!(codes.contains(&Code::KeyUnknown));
+        assert!(codes.contains(&Code::KeyWrongType));
+        assert!(validate(&json!({"clientId": "a", "clientSecret": "b"})).is_empty());
+    }
+
+    #[test]
+    fn messages_never_hold_values() {
+        let secret = "s3cr3t-value-that-must-not-leak";
+        let findings = validate(&json!({"clientSecret": [secret], "clientSecretX": secret}));
+        for finding in findings {
+            assert!(!finding.message.contains(secret));
+            assert!(!finding.help.unwrap_or_default().contains(secret));
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! Inputs at the edge: which files a run checks, reading them within the size limit, decoding
+//! UTF-8, and the line index that turns byte offsets into 1-based line and character columns.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// The file formats the loader understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+impl Format {
+    /// The format implied by a file name, if it is one we check.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// One input the user named (or found under a directory the user named).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file; `display` is the path as given or found, with `/` separators.
+    File {
+        path: PathBuf,
+        display: String,
+        format: Format,
+    },
+    /// Standard input (`-`), with the format from `--stdin-format`.
+    Stdin { format: Format },
+}
+
+impl Input {
+    pub fn display(&self) -> &str {
+        match self {
+            Input::File { display, .. } => display,
+            Input::Stdin { .. } => "-",
+        }
+    }
+}
+
+/// A problem with the inputs themselves: the run cannot check what it was asked to (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("`{0}` does not exist")]
+    Missing(String),
+    #[error("`{0}` holds no *.yaml, *.yml or *.json file")]
+    NoConfigFiles(String),
+    #[error("`{0}` is not a regular file (a device, FIFO or socket cannot be checked)")]
+    NotAFile(String),
+    #[error("`{path}` cannot be read: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error(
+        "`{0}` is not a *.yaml, *.yml or *.json file; name it with one of those extensions, or pipe it through `-` with `--stdin-format`"
+    )]
+    UnknownExtension(String),
+}
+
+fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+fn is_hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() > 0
+        && entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| name.starts_with('.'))
+}
+
+/// Expands the paths the user gave into the inputs to check, in a deterministic order.
+///
+/// Directories are walked recursively for `*.yaml`, `*.yml` and `*.json`, skipping hidden entries
+/// (`.git`, `.github`, ...) below the given directory. Symbolic links to directories are not
+/// followed (so a link loop cannot make the walk endless); links to files are checked.
+pub fn collect_inputs(paths: &[String], stdin_format: Format) -> (Vec<Input>, Vec<InputError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for given in paths {
+        if given == "-" {
+            inputs.push(Input::Stdin {
+                format: stdin_format,
+            });
+            continue;
+        }
+        let path = PathBuf::from(given);
+        let metadata = match fs::metadata(&path) {
+            Ok(metadata) => metadata,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                errors.push(InputError::Missing(given.clone()));
+                continue;
+            }
+            Err(error) => {
+                errors.push(InputError::Unreadable {
+                    path: given.clone(),
+                    reason: error.to_string(),
+                });
+                continue;
+            }
+        };
+        if metadata.is_dir() {
+            let found = walk_directory(&path, &mut errors);
+            if found.is_empty() {
+                errors.push(InputError::NoConfigFiles(given.clone()));
+            }
+            inputs.extend(found);
+        } else if !metadata.is_file() {
+            errors.push(InputError::NotAFile(given.clone()));
+        } else {
+            match Format::from_path(&path) {
+                Some(format) => inputs.push(Input::File {
+                    display: display_path(&path),
+                    path,
+                    format,
+                }),
+                None => errors.push(InputError::UnknownExtension(given.clone())),
+            }
+        }
+    }
+    (inputs, errors)
+}
+
+fn walk_directory(root: &Path, errors: &mut Vec<InputError>) -> Vec<Input> {
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| !is_hidden(entry));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(display_path)
+                    .unwrap_or_else(|| display_path(root));
+                errors.push(InputError::Unreadable {
+                    path,
+                    reason: error.to_string(),
+                });
+                continue;
+            }
+        };
+        let Some(format) = Format::from_path(entry.path()) else {
+            continue;
+        };
+        // A symbolic link counts when it points at a regular file.
+        let is_file = entry.file_type().is_file()
+            || (entry.path_is_symlink()
+                && fs::metadata(entry.path()).is_ok_and(|metadata| metadata.is_file()));
+        if is_file {
+            found.push(Input::File {
+                display: display_path(entry.path()),
+                path: entry.path().to_path_buf(),
+                format,
+            });
+        }
+    }
+    found
+}
+
+/// The text of one input, decoded, with its line index.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub name: String,
+    pub format: Format,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceText {
+    pub fn new(name: impl Into<String>, format: Format, text: String) -> SourceText {
+        let lines = LineIndex::new(&text);
+        SourceText {
+            name: name.into(),
+            format,
+            text,
+            lines,
+        }
+    }
+
+    pub fn position(&self, byte: usize) -> Position {
+        self.lines.position(&self.text, byte)
+    }
+}
+
+/// Why the bytes of an input cannot be turned into text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeProblem {
+    /// More bytes than the limit; `size` is known when the file system reported it.
+    TooLarge { limit: u64, size: Option<u64> },
+    /// Invalid UTF-8 at byte `offset`; `text` is the lossy text for a snippet.
+    NotUtf8 {
+        offset: usize,
+        text: String,
+        hint: Option<&'static str>,
+    },
+}
+
+/// Reads the bytes of an input, never more than `limit + 1` of them.
+pub fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, ReadFailure> {
+    match input {
+        Input::Stdin { .. } => read_bounded(io::stdin().lock(), limit),
+        Input::File { path, display, .. } => {
+            let file = fs::File::open(path).map_err(|error| {
+                ReadFailure::Input(InputError::Unreadable {
+                    path: display.clone(),
+                    reason: error.to_string(),
+                })
+            })?;
+            let size = file.metadata().ok().map(|metadata| metadata.len());
+            if let Some(size) = size.filter(|size| *size > limit) {
+                return Err(ReadFailure::Decode(DecodeProblem::TooLarge {
+                    limit,
+                    size: Some(size),
+                }));
+            }
+            read_bounded(file, limit).map_err(|failure| match failure {
+                ReadFailure::Input(InputError::Unreadable { reason, .. }) => {
+                    ReadFailure::Input(InputError::Unreadable {
+                        path: display.clone(),
+                        reason,
+                    })
+                }
+                other => other,
+            })
+        }
+    }
+}
+
+/// What went wrong while reading.
+#[derive(Debug)]
+pub enum ReadFailure {
+    /// The input cannot be read at all (exit 2).
+    Input(InputError),
+    /// The input was read but is not acceptable text (a diagnostic on the file).
+    Decode(DecodeProblem),
+}
+
+fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadFailure> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| {
+            ReadFailure::Input(InputError::Unreadable {
+                path: "-".to_owned(),
+                reason: error.to_string(),
+            })
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::Decode(DecodeProblem::TooLarge {
+            limit,
+            size: None,
+        }));
+    }
+    Ok(bytes)
+}
+
+/// Decodes UTF-8 and drops a leading byte order mark.
+pub fn decode(bytes: Vec<u8>) -> Result<String, DecodeProblem> {
+    let hint = match bytes.as_slice() {
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => Some("it starts with a UTF-16 byte order mark"),
+        _ => None,
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{FEFF}') {
+                text.drain(..'\u{FEFF}'.len_utf8());
+            }
+            Ok(text)
+        }
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            Err(DecodeProblem::NotUtf8 { offset, text, hint })
+        }
+    }
+}
+
+/// A 1-based line and column; columns count Unicode characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Byte offsets of line starts. A line ends at `\n`, `\r\n` or a lone `\r` (as YAML reads them).
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut index = 0;
+        while index < bytes.len() {
+            match bytes[index] {
+                b'\n' => starts.push(index + 1),
+                b'\r' if bytes.get(index + 1) != Some(&b'\n') => starts.push(index + 1),
+                _ => {}
+            }
+            index += 1;
+        }
+        LineIndex { starts }
+    }
+
+    /// The position of a byte offset (clamped to the text, and to a character boundary).
+    pub fn position(&self, text: &str, byte: usize) -> Position {
+        let mut byte = byte.min(text.len());
+        while !text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let line = self.starts.partition_point(|start| *start <= byte) - 1;
+        let start = self.starts[line];
+        let column = text[start..byte].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Byte offset of the start of a 0-based line, if the line exists.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).copied()
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_lines() {
+        let text = "a: b\r\nclé: ü\rz";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+        let value = text.find('ü').unwrap();
+        assert_eq!(index.position(text, value), Position { line: 2, column: 6 });
+        let last = text.find('z').unwrap();
+        assert_eq!(index.position(text, last), Position { line: 3, column: 1 });
+        assert_eq!(
+            index.position(text, text.len() + 10),
+            Position { line: 3, column: 2 }
+        );
+    }
+
+    #[test]
+    fn decode_strips_bom_and_reports_invalid_offset() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa: 1".to_vec()).unwrap(), "a: 1");
+        match decode(b"ab\xFFc".to_vec()) {
+            Err(DecodeProblem::NotUtf8 { offset, .. }) => assert_eq!(offset, 2),
+            other => panic!("unexpected {other:?}"),
+        }
+        match decode(b"\xFF\xFEa\x00".to_vec()) {
+            Err(DecodeProblem::NotUtf8 { hint, .. }) => assert!(hint.is_some()),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bounded_read_refuses_more_than_the_limit() {
+        let data = vec![b'a'; 11];
+        assert!(matches!(
+            read_bounded(data.as_slice(), 10),
+            Err(ReadFailure::Decode(DecodeProblem::TooLarge { .. }))
+        ));
+        assert_eq!(read_bounded(&data[..10], 10).unwrap().len(), 10);
+    }
+}

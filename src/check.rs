@@ -195,9 +195,14 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
         None => {}
     }
 
+    // Secret values as written, for scrubbing free text. A bare `${NAME}` is not a secret (its
+    // resolved value was collected when the record was checked).
     for span in &report.secret_spans {
         if let Some(text) = source.text.get(span.clone()) {
-            report.secrets.push(SecretString::from(text.to_owned()));
+            let unquoted = text.trim().trim_matches(['"', '\'']);
+            if crate::env::references(unquoted).is_empty() {
+                report.secrets.push(SecretString::from(unquoted.to_owned()));
+            }
         }
     }
     report.diagnostics = diagnostics;

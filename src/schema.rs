@@ -18,6 +18,8 @@ pub struct ShapeFinding {
     pub on_key: bool,
     pub message: String,
     pub help: Option<String>,
+    /// The known key the finding concerns: the missing key, or the one a misspelling means.
+    pub concerns: Option<&'static str>,
 }
 
 fn validator() -> Option<&'static jsonschema::Validator> {
@@ -80,6 +82,7 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
             on_key: false,
             message: "internal error: the bundled schema does not compile".into(),
             help: None,
+            concerns: None,
         }];
     };
     let mut findings = Vec::new();
@@ -89,6 +92,7 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
         match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default().to_owned();
+                let concerns = KNOWN_KEYS.iter().copied().find(|known| *known == name);
                 let help = match name.as_str() {
                     "clientId" => {
                         "add `clientId: <Application (client) ID>`, from the Overview page of the app registration in Microsoft Entra ID"
@@ -103,6 +107,7 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
                     on_key: false,
                     message: format!("`{name}` is missing"),
                     help: Some(help.to_owned()),
+                    concerns,
                 });
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -116,6 +121,7 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
                             help: Some(format!(
                                 "rename `{name}` to `{known}`; Appmixer reads keys by their exact, case-sensitive name"
                             )),
+                            concerns: Some(known),
                         },
                         Some(known) => ShapeFinding {
                             code: Code::KeyUnknown,
@@ -125,6 +131,7 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
                                 "unknown key `{name}` (the record already has `{known}`)"
                             ),
                             help: Some(format!("remove `{name}`; Appmixer ignores it")),
+                            concerns: None,
                         },
                         None => ShapeFinding {
                             code: Code::KeyUnknown,
@@ -134,6 +141,7 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
                                 "unknown key `{name}`: the Azure DevOps connector does not read it"
                             ),
                             help: Some(Code::KeyUnknown.rule().fix.to_owned()),
+                            concerns: None,
                         },
                     });
                 }
@@ -150,7 +158,14 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
                     key,
                     on_key: false,
                     message: format!("`{name}` must be a string, not {actual}"),
-                    help: Some(Code::KeyWrongType.rule().fix.to_owned()),
+                    help: Some(if actual.starts_with("null") {
+                        format!("write the value after `{name}:`, or remove the key")
+                    } else {
+                        format!(
+                            "quote the value (`{name}: \"...\"`): unquoted, YAML reads numbers, `true`/`false` and empty values as other types"
+                        )
+                    }),
+                    concerns: None,
                 });
             }
             // Patterns and the service id are reported by the rules and the service-id check,
@@ -158,6 +173,16 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
             _ => {}
         }
     }
+    // `clientID` present and `clientId` missing is one mistake: the misspelling says it all.
+    let misspelled: Vec<&str> = findings
+        .iter()
+        .filter(|finding| finding.code == Code::KeyMisspelled)
+        .filter_map(|finding| finding.concerns)
+        .collect();
+    findings.retain(|finding| {
+        !(finding.code == Code::KeyMissing
+            && finding.concerns.is_some_and(|key| misspelled.contains(&key)))
+    });
     findings
 }
 
@@ -205,8 +230,11 @@ mod tests {
     fn shape_errors_map_to_codes() {
         let findings = validate(&json!({"clientID": "a", "clientSecret": 5, "extra": "x"}));
         let codes: Vec<Code> = findings.iter().map(|finding| finding.code).collect();
-        assert!(codes.contains(&Code::KeyMissing));
+        assert!(!codes.contains(&Code::KeyMissing), "clientID stands for the missing clientId");
         assert!(codes.contains(&Code::KeyMisspelled));
+        let missing = validate(&json!({"clientSecret": "b"}));
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].code, Code::KeyMissing);
         assert!(codes.contains(&Code::KeyUnknown));
         assert!(codes.contains(&Code::KeyWrongType));
         assert!(validate(&json!({"clientId": "a", "clientSecret": "b"})).is_empty());

@@ -174,6 +174,14 @@ impl<'a> Builder<'a> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 if self.expects_key() {
+                    if anchor != 0 {
+                        // An anchored key can be aliased later, as a key or as a value.
+                        let node = Node {
+                            span: bytes.clone(),
+                            value: resolve_scalar(text.clone(), style, tag.as_ref()),
+                        };
+                        self.anchors.insert(anchor, node);
+                    }
                     if let Some(Frame::Mapping { key, .. }) = self.stack.last_mut() {
                         *key = Some((text.into_owned(), bytes));
                     }

@@ -69,10 +69,9 @@ impl miette::Diagnostic for Shown<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let location = self.diagnostic.location.as_ref()?;
         self.source.as_ref()?;
-        let primary = LabeledSpan::new_primary_with_span(
-            Some(self.diagnostic.code.rule().title.to_owned()),
-            location.span.start..location.span.end,
-        );
+        // The headline already says what is wrong; the underline only has to say where.
+        let primary =
+            LabeledSpan::new_primary_with_span(None, location.span.start..location.span.end);
         let related = self.diagnostic.related.iter().map(|related| {
             LabeledSpan::new_with_span(
                 Some(related.message.clone()),

@@ -181,7 +181,9 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
         .collect();
     findings.retain(|finding| {
         !(finding.code == Code::KeyMissing
-            && finding.concerns.is_some_and(|key| misspelled.contains(&key)))
+            && finding
+                .concerns
+                .is_some_and(|key| misspelled.contains(&key)))
     });
     findings
 }
@@ -230,7 +232,10 @@ mod tests {
     fn shape_errors_map_to_codes() {
         let findings = validate(&json!({"clientID": "a", "clientSecret": 5, "extra": "x"}));
         let codes: Vec<Code> = findings.iter().map(|finding| finding.code).collect();
-        assert!(!codes.contains(&Code::KeyMissing), "clientID stands for the missing clientId");
+        assert!(
+            !codes.contains(&Code::KeyMissing),
+            "clientID stands for the missing clientId"
+        );
         assert!(codes.contains(&Code::KeyMisspelled));
         let missing = validate(&json!({"clientSecret": "b"}));
         assert_eq!(missing.len(), 1);

@@ -74,24 +74,108 @@ fn every_core_code_fires_on_its_fixture_at_its_position() {
     let cases: &[(&str, &str, &str, &str, u64, u64)] = &[
         ("load-syntax.yaml", "load/syntax", "error", "", 2, 11),
         ("load-syntax.json", "load/syntax", "error", "", 3, 53),
-        ("load-duplicate-key.yaml", "load/duplicate-key", "error", "/clientId", 4, 1),
-        ("load-duplicate-key.json", "load/duplicate-key", "error", "/clientSecret", 3, 2),
+        (
+            "load-duplicate-key.yaml",
+            "load/duplicate-key",
+            "error",
+            "/clientId",
+            4,
+            1,
+        ),
+        (
+            "load-duplicate-key.json",
+            "load/duplicate-key",
+            "error",
+            "/clientSecret",
+            3,
+            2,
+        ),
         ("load-not-utf8.yaml", "load/not-utf8", "error", "", 3, 18),
         ("load-empty.yaml", "load/empty", "error", "", 1, 1),
         ("load-empty-comments.yaml", "load/empty", "error", "", 1, 1),
         ("load-empty.json", "load/empty", "error", "", 1, 1),
-        ("load-not-a-record.yaml", "load/not-a-record", "error", "", 1, 1),
-        ("load-not-a-record-item.json", "load/not-a-record", "error", "/0", 2, 3),
-        ("service-id-misspelled.yaml", "service-id/misspelled", "error", "/serviceId", 1, 12),
-        ("service-id-unsupported.yaml", "service-id/unsupported", "info", "/serviceId", 1, 12),
-        ("service-id-missing.yaml", "service-id/missing", "error", "/1", 4, 3),
+        (
+            "load-not-a-record.yaml",
+            "load/not-a-record",
+            "error",
+            "",
+            1,
+            1,
+        ),
+        (
+            "load-not-a-record-item.json",
+            "load/not-a-record",
+            "error",
+            "/0",
+            2,
+            3,
+        ),
+        (
+            "service-id-misspelled.yaml",
+            "service-id/misspelled",
+            "error",
+            "/serviceId",
+            1,
+            12,
+        ),
+        (
+            "service-id-unsupported.yaml",
+            "service-id/unsupported",
+            "info",
+            "/serviceId",
+            1,
+            12,
+        ),
+        (
+            "service-id-missing.yaml",
+            "service-id/missing",
+            "error",
+            "/1",
+            4,
+            3,
+        ),
         ("key-missing.yaml", "key/missing", "error", "", 1, 1),
-        ("key-misspelled.yaml", "key/misspelled", "error", "/clientID", 2, 1),
-        ("key-misspelled.yaml", "key/misspelled", "error", "/client_secret", 3, 1),
-        ("key-misspelled.yaml", "key/misspelled", "error", "/redirectURI", 4, 1),
+        (
+            "key-misspelled.yaml",
+            "key/misspelled",
+            "error",
+            "/clientID",
+            2,
+            1,
+        ),
+        (
+            "key-misspelled.yaml",
+            "key/misspelled",
+            "error",
+            "/client_secret",
+            3,
+            1,
+        ),
+        (
+            "key-misspelled.yaml",
+            "key/misspelled",
+            "error",
+            "/redirectURI",
+            4,
+            1,
+        ),
         ("key-unknown.yaml", "key/unknown", "warning", "/scope", 4, 1),
-        ("key-wrong-type.yaml", "key/wrong-type", "error", "/outputFilePrefix", 4, 19),
-        ("key-wrong-type.yaml", "key/wrong-type", "error", "/tenantId", 5, 9),
+        (
+            "key-wrong-type.yaml",
+            "key/wrong-type",
+            "error",
+            "/outputFilePrefix",
+            4,
+            19,
+        ),
+        (
+            "key-wrong-type.yaml",
+            "key/wrong-type",
+            "error",
+            "/tenantId",
+            5,
+            9,
+        ),
     ];
     for (fixture, code, severity, pointer, line, column) in cases {
         let path = format!("fixtures/invalid/{fixture}");
@@ -104,7 +188,10 @@ fn every_core_code_fires_on_its_fixture_at_its_position() {
             *line,
             *column,
         );
-        assert!(found.contains(&expected), "{fixture}: expected {expected:?}, got {found:?}");
+        assert!(
+            found.contains(&expected),
+            "{fixture}: expected {expected:?}, got {found:?}"
+        );
         let expected_status = if *severity == "error" { 1 } else { 0 };
         assert_eq!(status, expected_status, "{fixture}");
     }
@@ -121,7 +208,9 @@ fn misspelled_keys_name_the_intended_key() {
         .collect();
     for intended in ["`clientId`", "`clientSecret`", "`redirectUri`"] {
         assert!(
-            messages.iter().any(|m| m.contains(&format!("did you mean {intended}"))),
+            messages
+                .iter()
+                .any(|m| m.contains(&format!("did you mean {intended}"))),
             "{intended} not suggested in {messages:?}"
         );
     }
@@ -147,7 +236,9 @@ fn every_file_and_every_diagnostic_is_reported() {
     let (status, report) = json_report(&["fixtures/invalid"]);
     assert_eq!(status, 1);
     let files = report["files"].as_array().expect("files");
-    let on_disk = std::fs::read_dir("fixtures/invalid").expect("fixtures").count();
+    let on_disk = std::fs::read_dir("fixtures/invalid")
+        .expect("fixtures")
+        .count();
     assert_eq!(files.len(), on_disk);
     let paths: Vec<&str> = files.iter().filter_map(|f| f["path"].as_str()).collect();
     let mut sorted = paths.clone();
@@ -177,7 +268,10 @@ fn plain_human_output_snapshot() {
     assert_eq!(result.status, 1);
     // Not a terminal: plain ASCII without colour and without hyperlinks.
     assert!(result.stdout.is_ascii(), "non-ASCII in plain output");
-    assert!(!result.stdout.contains('\u{1b}'), "escape sequences in plain output");
+    assert!(
+        !result.stdout.contains('\u{1b}'),
+        "escape sequences in plain output"
+    );
     insta::assert_snapshot!("human_plain", result.stdout);
 }
 
@@ -188,12 +282,21 @@ fn narrated_output_when_no_graphics_is_set() {
         .args(["check", "fixtures/invalid/key-unknown.yaml"]));
     assert_eq!(result.status, 0);
     assert!(result.stdout.contains("unknown key `scope`"));
-    assert!(!result.stdout.contains("|"), "narrated output draws no boxes:\n{}", result.stdout);
+    assert!(
+        !result.stdout.contains("|"),
+        "narrated output draws no boxes:\n{}",
+        result.stdout
+    );
 }
 
 #[test]
 fn colour_is_used_only_when_asked() {
-    let coloured = run(lint().args(["check", "--color", "always", "fixtures/invalid/key-unknown.yaml"]));
+    let coloured = run(lint().args([
+        "check",
+        "--color",
+        "always",
+        "fixtures/invalid/key-unknown.yaml",
+    ]));
     assert!(coloured.stdout.contains('\u{1b}'));
     let plain = run(lint().args(["check", "fixtures/invalid/key-unknown.yaml"]));
     assert!(!plain.stdout.contains('\u{1b}'));
@@ -202,14 +305,20 @@ fn colour_is_used_only_when_asked() {
 #[test]
 fn secret_values_are_masked_in_snippets() {
     let result = run(lint().args(["check", "fixtures/invalid/load-duplicate-key.json"]));
-    assert!(result.stdout.contains("\"clientSecret\": ****"), "{}", result.stdout);
+    assert!(
+        result.stdout.contains("\"clientSecret\": ****"),
+        "{}",
+        result.stdout
+    );
 }
 
 #[test]
 fn standard_input_is_read_with_its_format() {
     let yaml = std::fs::read("fixtures/invalid/key-unknown.yaml").expect("fixture");
     let mut command = lint();
-    command.args(["check", "-", "--format", "json"]).write_stdin(yaml);
+    command
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(yaml);
     let result = run(&mut command);
     let report: Value = serde_json::from_str(&result.stdout).expect("JSON");
     assert_eq!(report["files"][0]["path"], "-");
@@ -235,11 +344,17 @@ fn files_over_the_limit_are_refused_unread() {
     let path = path.to_string_lossy().into_owned();
     let (status, report) = json_report(&[&path]);
     assert_eq!(status, 1);
-    assert_eq!(report["files"][0]["diagnostics"][0]["code"], "load/too-large");
+    assert_eq!(
+        report["files"][0]["diagnostics"][0]["code"],
+        "load/too-large"
+    );
 
     let (status, report) = json_report(&["--max-file-size", "64", "fixtures/valid/azdo.yaml"]);
     assert_eq!(status, 1);
-    assert_eq!(report["files"][0]["diagnostics"][0]["code"], "load/too-large");
+    assert_eq!(
+        report["files"][0]["diagnostics"][0]["code"],
+        "load/too-large"
+    );
     let (status, _) = json_report(&["--max-file-size", "4KiB", "fixtures/valid/azdo.yaml"]);
     assert_eq!(status, 0);
 }
@@ -248,7 +363,11 @@ fn files_over_the_limit_are_refused_unread() {
 fn unreadable_inputs_exit_2() {
     let missing = run(lint().args(["check", "fixtures/does-not-exist.yaml"]));
     assert_eq!(missing.status, 2);
-    assert!(missing.stderr.contains("does not exist"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("does not exist"),
+        "{}",
+        missing.stderr
+    );
 
     let empty = tempfile::tempdir().expect("temp dir");
     std::fs::write(empty.path().join("notes.txt"), "x").expect("write");
@@ -276,7 +395,8 @@ fn schema_command_prints_the_committed_schema() {
 
 #[test]
 fn committed_schema_is_up_to_date() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/appmixer.azuredevops.schema.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/appmixer.azuredevops.schema.json");
     let generated = connector_lint::record::json_schema_text();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).expect("write schema");
@@ -297,6 +417,9 @@ fn every_key_of_the_schema_has_a_title_and_description() {
     assert_eq!(properties.len(), connector_lint::record::KNOWN_KEYS.len());
     for (key, property) in properties {
         assert!(property["title"].is_string(), "{key} has no title");
-        assert!(property["description"].is_string(), "{key} has no description");
+        assert!(
+            property["description"].is_string(),
+            "{key} has no description"
+        );
     }
 }

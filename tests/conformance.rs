@@ -10,7 +10,9 @@ use connector_lint::check::{Options, check_input};
 use connector_lint::source::{Format, Input};
 
 fn suite(name: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/conformance")
+        .join(name);
     if path.is_dir() {
         Some(path)
     } else {
@@ -54,7 +56,10 @@ fn json_test_suite() {
     let files = sorted_files(&directory, "json");
     assert!(files.len() > 300, "the suite looks incomplete");
     for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let codes = codes_of(path, Format::Json);
         if name.starts_with("y_") && codes.contains(&Code::LoadSyntax) {
             failures.push(format!("{name}: must be accepted, got {codes:?}"));
@@ -63,7 +68,12 @@ fn json_test_suite() {
             failures.push(format!("{name}: must be rejected, got {codes:?}"));
         }
     }
-    assert!(failures.is_empty(), "{} cases fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -82,7 +92,10 @@ fn yaml_test_suite() {
     let mut failures = Vec::new();
     let mut rejected = 0;
     for path in &files {
-        let id = path.file_stem().and_then(|n| n.to_str()).unwrap_or_default();
+        let id = path
+            .file_stem()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let codes = codes_of(path, Format::Yaml);
         if errors.contains(id) {
             rejected += 1;
@@ -94,5 +107,10 @@ fn yaml_test_suite() {
         }
     }
     assert_eq!(rejected, errors.len(), "every ERRORS case has a file");
-    assert!(failures.is_empty(), "{} cases fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -386,4 +386,113 @@ mod tests {
             assert_eq!(placeholder(text), None, "{text}");
         }
     }
+
+    /// The schema's string patterns, as committed (the schema layer drops pattern errors).
+    fn schema_pattern(key: &str) -> regex::Regex {
+        let schema = crate::record::json_schema();
+        let pattern = schema["$defs"]["record"]["properties"][key]["pattern"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(!pattern.is_empty(), "no pattern for {key}");
+        regex::Regex::new(&pattern).unwrap_or_else(|error| panic!("{key}: {error}"))
+    }
+
+    const PATTERN_KEYS: &[&str] = &["clientId", "redirectUri", "callbackUrl", "tenantId"];
+
+    /// Asserts that when `value` fails the schema's pattern for `key`, a rule reports an error
+    /// on that key: nothing the editor flags passes the command line silently.
+    fn assert_rules_cover_pattern(key: &str, value: &str) -> Result<(), String> {
+        if schema_pattern(key).is_match(value) {
+            return Ok(());
+        }
+        let findings = check(&testing::record(&[(key, value)]), &RuleContext::default());
+        let covered = findings.iter().any(|finding| {
+            finding.key.as_deref() == Some(key)
+                && finding.code.severity() == crate::catalogue::Severity::Error
+        });
+        if covered {
+            Ok(())
+        } else {
+            Err(format!(
+                "{key} = {value:?} fails the schema pattern but no rule error fires"
+            ))
+        }
+    }
+
+    #[test]
+    fn rules_catch_what_the_schema_patterns_reject() {
+        let samples = [
+            "",
+            " ",
+            "x",
+            "YOUR_CLIENT_ID",
+            "<client-id>",
+            "3f2b8c1e7d4a4b6e9c2f1a5e8d7b6c40",
+            "{3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40}",
+            " 3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40",
+            "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\n",
+            "\"3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\"",
+            "common",
+            "contoso",
+            "contoso.c",
+            "-contoso.com",
+            "contoso..com",
+            " contoso.com",
+            "api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "http://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "HTTPS://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "Https://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "http://LOCALHOST/auth/azuredevops/callback",
+            "http://localhostx/auth/azuredevops/callback",
+            "http://127.0.0.1/auth/azuredevops/callback",
+            "https:/api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "https:\\\\api.acme.appmixer.cloud/auth/azuredevops/callback",
+            " https://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "'https://api.acme.appmixer.cloud/auth/azuredevops/callback'",
+            "ftp://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "//api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "${UNRESOLVED",
+        ];
+        for key in PATTERN_KEYS {
+            for value in samples {
+                assert_rules_cover_pattern(key, value).unwrap_or_else(|error| panic!("{error}"));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rules_catch_what_the_schema_patterns_reject_fuzzed(
+            key_index in 0usize..4,
+            base_index in 0usize..4,
+            position in 0usize..80,
+            inserted in proptest::sample::select(vec![
+                " ", "\t", "\n", "\"", "'", "x", "-", ".", "/", ":", "{", "}", "$", "G", "\u{A0}",
+            ]),
+            arbitrary in "[ -~]{0,40}",
+            use_arbitrary in proptest::bool::ANY,
+        ) {
+            let bases = [
+                "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40",
+                "https://api.acme.appmixer.cloud/auth/azuredevops/callback",
+                "http://localhost:2200/auth/azuredevops/callback",
+                "contoso.onmicrosoft.com",
+            ];
+            let value = if use_arbitrary {
+                arbitrary
+            } else {
+                let base = bases[base_index];
+                let at = base
+                    .char_indices()
+                    .map(|(index, _)| index)
+                    .chain(std::iter::once(base.len()))
+                    .nth(position % (base.chars().count() + 1))
+                    .unwrap_or(0);
+                format!("{}{inserted}{}", &base[..at], &base[at..])
+            };
+            let key = PATTERN_KEYS[key_index];
+            proptest::prop_assert!(assert_rules_cover_pattern(key, &value).is_ok(), "{:?}", assert_rules_cover_pattern(key, &value));
+        }
+    }
 }

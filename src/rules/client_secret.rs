@@ -21,7 +21,16 @@ static CURRENT_FORMAT: LazyLock<Option<Regex>> =
 /// Legacy secrets: 16 to 64 printable characters (printable as C's `isprint`: ASCII space to `~`).
 pub const LEGACY_LENGTH: std::ops::RangeInclusive<usize> = 16..=64;
 
-const CERTIFICATES: &str = "Certificates & secrets of the app registration (Microsoft Entra ID > App registrations > your app)";
+/// Where the secret Value is, for help texts (the page is named in every help; the full
+/// navigation path is added once, by `navigation`).
+const CERTIFICATES: &str = "Certificates & secrets";
+
+/// Appends where the Certificates & secrets page is.
+fn navigation(help: String) -> String {
+    format!(
+        "{help}. Certificates & secrets is a page of the app registration: Microsoft Entra ID > App registrations > your app"
+    )
+}
 
 pub fn is_current_format(value: &str) -> bool {
     CURRENT_FORMAT
@@ -82,7 +91,10 @@ pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) ->
                 format!("`{KEY}`{described} is empty: the variable is set, but to nothing")
             }
         };
-        Some(Finding::new(Code::ClientSecretEmpty, KEY, message).help(with_origin(&refill, origin)))
+        Some(
+            Finding::new(Code::ClientSecretEmpty, KEY, message)
+                .help(with_origin(navigation(refill.clone()), origin)),
+        )
     } else if let Some(kind) = placeholder(value) {
         let (message, help) = match kind {
             Placeholder::UnresolvedReference(syntax) => (
@@ -106,7 +118,7 @@ pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) ->
                 ),
             ),
         };
-        Some(Finding::new(Code::ClientSecretPlaceholder, KEY, message).help(help))
+        Some(Finding::new(Code::ClientSecretPlaceholder, KEY, message).help(navigation(help)))
     } else if client_id
         .map(values::cleaned)
         .is_some_and(|id| !id.is_empty() && id.eq_ignore_ascii_case(value))
@@ -119,7 +131,7 @@ pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) ->
                     "`{KEY}`{described} is the same value as `clientId`: the secret is missing"
                 ),
             )
-            .help(with_origin(&refill, origin)),
+            .help(with_origin(navigation(refill.clone()), origin)),
         )
     } else if is_guid(value) || guid_in_other_form(value).is_some() {
         Some(
@@ -131,9 +143,9 @@ pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) ->
                 ),
             )
             .help(with_origin(
-                format!(
+                navigation(format!(
                     "this is the Secret ID; copy the *Value* column under {CERTIFICATES} (it is shown only once; create a new secret if you no longer have it)"
-                ),
+                )),
                 origin,
             )),
         )
@@ -151,9 +163,9 @@ pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) ->
                 format!("`{KEY}`{described} {problem}"),
             )
             .help(with_origin(
-                format!(
+                navigation(format!(
                     "copy the Value again from {CERTIFICATES}: current secrets are 40 characters with `Q~` after the first four; if in doubt, create a new secret"
-                ),
+                )),
                 origin,
             )),
         );

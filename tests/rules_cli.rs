@@ -156,10 +156,7 @@ fn human_report_names_the_uri_to_register_without_redirect_uri() {
             .arg(file.path()),
     );
     assert_eq!(status, 0, "{stdout}");
-    assert!(
-        stdout.contains(&format!("register it on the Entra app")),
-        "{stdout}"
-    );
+    assert!(stdout.contains("register it on the Entra app"), "{stdout}");
     assert!(stdout.contains(&format!("`{CALLBACK}`")), "{stdout}");
     assert!(!stdout.contains(SECRET));
 

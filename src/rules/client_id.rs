@@ -39,7 +39,7 @@ pub fn judge(raw: &str, origin: &Origin) -> Option<Finding> {
     if let Some(kind) = placeholder(value) {
         let message = match kind {
             Placeholder::UnresolvedReference(syntax) => format!(
-                "`{KEY}`{described} is {syntax}, which connector-lint and Appmixer do not substitute"
+                "`{KEY}`{described} is {syntax}, which is not substituted (only `${{NAME}}` is)"
             ),
             Placeholder::Masked => format!("`{KEY}`{described} is a masked copy (`****`)"),
             Placeholder::Template => {

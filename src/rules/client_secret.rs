@@ -99,7 +99,7 @@ pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) ->
         let (message, help) = match kind {
             Placeholder::UnresolvedReference(syntax) => (
                 format!(
-                    "`{KEY}`{described} is {syntax}, which connector-lint and Appmixer do not substitute"
+                    "`{KEY}`{described} is {syntax}, which is not substituted (only `${{NAME}}` is)"
                 ),
                 "reference the environment as `${AZDO_CLIENT_SECRET}` (with braces), and set that variable to the secret Value".to_owned(),
             ),

@@ -9,7 +9,7 @@
 
 use url::Url;
 
-use super::{Finding, values, with_origin};
+use super::{Finding, RuleContext, values, with_origin};
 use crate::catalogue::{Code, Severity};
 use crate::record::{Origin, Record};
 
@@ -586,8 +586,6 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
     }
     findings
 }
-
-use super::RuleContext;
 
 /// The note for a record without `redirectUri`: the exact URI to register, when it can be known.
 pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {

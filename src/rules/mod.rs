@@ -495,4 +495,26 @@ mod tests {
             proptest::prop_assert!(assert_rules_cover_pattern(key, &value).is_ok(), "{:?}", assert_rules_cover_pattern(key, &value));
         }
     }
+
+    proptest::proptest! {
+        /// Any text in any key: the rules never panic (a panic is a defect, whatever the input).
+        #[test]
+        fn rules_never_panic(
+            value in "\\PC{0,60}",
+            prefix in proptest::sample::select(vec![
+                "", "https://", "http://", "http://LOCALHOST", "http://é€@LOCALHOST", "https://api.", "{", "\"",
+            ]),
+            with_api in proptest::bool::ANY,
+        ) {
+            let value = format!("{prefix}{value}");
+            let context = RuleContext {
+                api_url: with_api.then(|| url::Url::parse("https://api.acme.appmixer.cloud/x/").ok()).flatten(),
+            };
+            for key in ["clientId", "clientSecret", "redirectUri", "callbackUrl", "tenantId"] {
+                let record = testing::record(&[(key, value.as_str()), ("clientId", value.as_str())]);
+                let _ = check(&record, &context);
+                let _ = notes(&record, &context);
+            }
+        }
+    }
 }

@@ -342,7 +342,10 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
                 ),
                 format!(
                     "write `http://localhost{}`",
-                    &after_scheme[written.host.len().min(after_scheme.len())..]
+                    // `find` gives a character boundary, whatever precedes the host.
+                    after_scheme
+                        .find(written.host)
+                        .map_or("", |at| &after_scheme[at + written.host.len()..])
                 ),
             )
         } else if written.scheme.eq_ignore_ascii_case("http") {
@@ -707,6 +710,16 @@ mod tests {
                 Code::RedirectUriInsecureScheme
             )
             .contains(GOOD)
+        );
+    }
+
+    #[test]
+    fn user_info_before_an_upper_case_localhost_does_not_panic() {
+        // The help once sliced the text at the host's length, inside the `€` here.
+        let value = "http://aaaaaaaa\u{20AC}@LOCALHOST/auth/azuredevops/callback";
+        assert_eq!(
+            help(value, Code::RedirectUriInsecureScheme),
+            "write `http://localhost/auth/azuredevops/callback`"
         );
     }
 

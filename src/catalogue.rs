@@ -153,7 +153,7 @@ catalogue! {
         fix: "Quote the value (`clientId: \"...\"`) or replace it with the intended text.";
     ValueSurroundingWhitespace = "value/surrounding-whitespace", Error,
         title: "Leading or trailing whitespace in a value",
-        why: "Entra compares ids, secrets and redirect URIs exactly: a space or newline pasted with the value makes it a different value, and sign-in fails with an opaque error.",
+        why: "Entra compares ids, secrets and redirect URIs exactly: a space or newline pasted with the value makes it a different value, and sign-in fails with an opaque error. (The other rules judge the value without the whitespace, so this is the one error about it.)",
         fix: "Remove the surrounding spaces, tabs or newlines (a YAML block scalar `|` keeps a trailing newline: use `|-` or a plain value).";
     ValueSurroundingQuotes = "value/surrounding-quotes", Error,
         title: "The value itself still carries quote characters",
@@ -197,11 +197,11 @@ catalogue! {
         fix: "Paste the secret Value from Certificates & secrets into `clientSecret`.";
     ClientSecretUnrecognizedFormat = "client-secret/unrecognized-format", Warning,
         title: "`clientSecret` has neither the current Entra format nor a plausible legacy one",
-        why: "Entra secrets created since 2021 are 40 characters with `Q~` at the 4th position; older ones are 16 to 64 printable characters. Anything else is likely a truncated or wrong value.",
+        why: "Current Entra secrets are about 40 characters: three characters, a digit, `Q~`, then 31 to 34 of letters, digits and `_~.-`. Older ones are 16 to 64 printable ASCII characters. Anything else (shorter, longer, or with invisible or non-ASCII characters) is likely a truncated or wrong value.",
         fix: "Copy the secret Value again from Certificates & secrets; if in doubt, create a new secret and paste its Value.";
     ClientSecretPlaintext = "client-secret/plaintext", Warning,
         title: "The secret is written literally in the file",
-        why: "A secret committed to a file ends up in version control, backups and logs.",
+        why: "A secret committed to a file ends up in version control, backups and logs. Reported only for a literal value that may be a real secret: not for `${NAME}` references (a secret from the environment is as secret as one in the file, and is never printed), nor for values that are already an error (empty, template, Secret ID).",
         fix: "Write `clientSecret: ${AZDO_CLIENT_SECRET}` and provide the variable from your secret store or CI secrets.";
     RedirectUriInvalidUrl = "redirect-uri/invalid-url", Error,
         title: "The redirect URI is not an absolute URL",
@@ -209,12 +209,12 @@ catalogue! {
         fix: "Write the full URL: `https://api.<your-tenant>.appmixer.cloud/auth/azuredevops/callback`.";
     RedirectUriInsecureScheme = "redirect-uri/insecure-scheme", Error,
         title: "The redirect URI does not use https",
-        why: "Entra requires `https` redirect URIs for Web apps (only `http://localhost` is allowed, for development).",
+        why: "Entra requires `https` redirect URIs for Web apps (only `http://localhost` is allowed, for development). The scheme is checked as written: `HTTPS://` is reported too, since the URI is compared as text.",
         fix: "Use `https://` with your Appmixer API host.";
     RedirectUriWrongPath = "redirect-uri/wrong-path", Error,
         title: "The redirect URI path is not `/auth/azuredevops/callback`",
         why: "Appmixer receives the authorization code at `<API URL>/auth/azuredevops/callback`; any other path never reaches the connector (and Entra compares the path exactly, letter case included).",
-        fix: "End the URI in `/auth/azuredevops/callback`, exactly in that letter case.";
+        fix: "End the URI in `/auth/azuredevops/callback`, exactly in that letter case. On `*.appmixer.cloud` that is the whole path; a self-managed Appmixer whose API URL has a path prefix keeps the prefix before it (`https://appmixer.contoso.com/api/auth/azuredevops/callback`).";
     RedirectUriTrailingSlash = "redirect-uri/trailing-slash", Error,
         title: "The redirect URI ends in `/callback/`",
         why: "Entra compares redirect URIs exactly: a trailing slash makes it a different URI and sign-in fails with AADSTS50011.",
@@ -242,14 +242,14 @@ catalogue! {
     RedirectUriNotApiHost = "redirect-uri/not-api-host", Error,
         title: "An `*.appmixer.cloud` host that is not the `api.` host",
         why: "The OAuth callback is served by the Appmixer API (`api.<tenant>.appmixer.cloud`), not by the Studio (`my.`) or Backoffice (`backoffice.`) front ends.",
-        fix: "Replace the first label of the host with `api`.";
+        fix: "Use the API host: `https://api.<tenant>.appmixer.cloud/auth/azuredevops/callback` (replace `my.` or `backoffice.` with `api.`), and register that URI on the Entra app.";
     RedirectUriMismatch = "redirect-uri/mismatch", Error,
         title: "`redirectUri`, `callbackUrl` and `--api-url` disagree",
         why: "The URI Appmixer sends must be exactly the one registered in Entra, or sign-in fails with AADSTS50011.",
         fix: "Make `redirectUri` and `callbackUrl` both `<API URL>/auth/azuredevops/callback`, and register that URI on the Entra app (Authentication > Web > Redirect URIs).";
     TenantInvalid = "tenant/invalid", Error,
         title: "`tenantId` is neither a GUID nor a domain name",
-        why: "Entra identifies a tenant by its Directory (tenant) ID (a GUID) or a verified domain; anything else cannot be looked up.",
+        why: "Entra identifies a tenant by its Directory (tenant) ID (a GUID) or a verified domain; anything else cannot be looked up. `common`, `organizations` and `consumers` are sign-in aliases for many tenants, not the app's home tenant.",
         fix: "Copy the Directory (tenant) ID from the app registration's Overview page.";
     TenantNotSpecific = "tenant/not-specific", Error,
         title: "`common`, `organizations` or `consumers` given for a probe",

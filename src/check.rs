@@ -47,6 +47,16 @@ pub struct CheckedRecord {
     pub record: Record,
 }
 
+/// A remark for the human report that is not a diagnostic (no code, no severity), e.g. the exact
+/// redirect URI to register when a record has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub document: usize,
+    /// JSON Pointer of the record the note is about.
+    pub pointer: String,
+    pub message: String,
+}
+
 /// Everything known about one checked file.
 #[derive(Debug)]
 pub struct FileReport {
@@ -60,6 +70,8 @@ pub struct FileReport {
     pub secrets: Vec<SecretString>,
     pub diagnostics: Vec<Diagnostic>,
     pub records: Vec<CheckedRecord>,
+    /// Notes for the human report.
+    pub notes: Vec<Note>,
 }
 
 impl FileReport {
@@ -71,6 +83,7 @@ impl FileReport {
             secrets: Vec::new(),
             diagnostics: Vec::new(),
             records: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -200,9 +213,13 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     for span in &report.secret_spans {
         if let Some(text) = source.text.get(span.clone()) {
             let unquoted = text.trim().trim_matches(['"', '\'']);
-            if crate::env::references(unquoted).is_empty() {
-                report.secrets.push(SecretString::from(unquoted.to_owned()));
+            // A value that is only `${NAME}` names a variable; it is not the secret (the resolved
+            // value is added where it is resolved). Scrubbing it would blank every message and
+            // help that names the variable.
+            if is_only_references(unquoted) {
+                continue;
             }
+            report.secrets.push(SecretString::from(unquoted.to_owned()));
         }
     }
     report.diagnostics = diagnostics;
@@ -277,6 +294,18 @@ fn check_document(
             .at(Location::new(source, index, "", root.span.clone())),
         ),
     }
+}
+
+/// Whether a source text (quotes included) holds nothing but `${NAME}` references.
+fn is_only_references(text: &str) -> bool {
+    let inner = text.trim().trim_matches(['"', '\'']);
+    let references = crate::env::references(inner);
+    !references.is_empty()
+        && references
+            .iter()
+            .map(|(range, _)| range.len())
+            .sum::<usize>()
+            == inner.len()
 }
 
 /// How a service id relates to ours.
@@ -447,6 +476,17 @@ fn check_record(
         }
         diagnostics.push(diagnostic);
     }
+    // Only for a record that has no `redirectUri` key at all: one whose value is unset or of the
+    // wrong type already has a diagnostic saying so.
+    if node.get("redirectUri").is_none() {
+        for message in rules::notes(&record, &options.rules) {
+            report.notes.push(Note {
+                document,
+                pointer: record_pointer.to_owned(),
+                message,
+            });
+        }
+    }
     report.records.push(CheckedRecord {
         document,
         pointer: record_pointer.to_owned(),
@@ -457,6 +497,15 @@ fn check_record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_references_are_not_secrets() {
+        assert!(is_only_references("${AZDO_CLIENT_SECRET}"));
+        assert!(is_only_references("\"${A}${B}\""));
+        assert!(!is_only_references("x${A}"));
+        assert!(!is_only_references("abc"));
+        assert!(!is_only_references(""));
+    }
 
     #[test]
     fn service_ids_are_classified() {

@@ -223,7 +223,10 @@ fn valid_fixtures_have_no_error() {
     let (status, report) = json_report(&["fixtures/valid"]);
     assert_eq!(status, 0, "{report:#}");
     assert_eq!(report["summary"]["errors"], 0);
-    assert_eq!(report["summary"]["files"], 3);
+    let on_disk = std::fs::read_dir("fixtures/valid")
+        .expect("fixtures")
+        .count();
+    assert_eq!(report["summary"]["files"], on_disk as u64);
     for file in report["files"].as_array().expect("files") {
         for diagnostic in file["diagnostics"].as_array().expect("diagnostics") {
             assert_ne!(diagnostic["severity"], "error", "{diagnostic:#}");
@@ -322,7 +325,10 @@ fn standard_input_is_read_with_its_format() {
     let result = run(&mut command);
     let report: Value = serde_json::from_str(&result.stdout).expect("JSON");
     assert_eq!(report["files"][0]["path"], "-");
-    assert_eq!(report["files"][0]["diagnostics"][0]["code"], "key/unknown");
+    assert!(
+        findings(&report).iter().any(|f| f.0 == "key/unknown"),
+        "{report:#}"
+    );
 
     let json = std::fs::read("fixtures/invalid/load-syntax.json").expect("fixture");
     let mut command = lint();

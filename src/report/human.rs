@@ -134,6 +134,16 @@ pub fn render(files: &[RedactedFile], summary: Summary, style: Style) -> String 
             render_one(&shown, style, &mut out);
             out.push('\n');
         }
+        for note in &file.notes {
+            let mut place = String::new();
+            if !note.pointer.is_empty() {
+                let _ = write!(place, ", record `{}`", note.pointer);
+            }
+            if note.document > 0 {
+                let _ = write!(place, ", document {}", note.document + 1);
+            }
+            let _ = writeln!(out, "note: {}{place}: {}\n", file.path, note.message);
+        }
     }
     let _ = writeln!(
         out,

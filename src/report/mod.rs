@@ -118,6 +118,8 @@ pub struct RedactedFile {
     pub path: String,
     pub source: Option<SourceText>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Notes (human format only), scrubbed like messages.
+    pub notes: Vec<crate::check::Note>,
 }
 
 /// Masks and scrubs every file of a report.
@@ -152,10 +154,19 @@ pub fn redact(report: &Report) -> Vec<RedactedFile> {
                     diagnostic
                 })
                 .collect();
+            let notes = file
+                .notes
+                .iter()
+                .map(|note| crate::check::Note {
+                    message: redact::scrub(&note.message, &file.secrets),
+                    ..note.clone()
+                })
+                .collect();
             RedactedFile {
                 path: file.path.clone(),
                 source,
                 diagnostics,
+                notes,
             }
         })
         .collect()

@@ -1,8 +1,25 @@
 //! Domain rules a schema cannot express: pure functions over the typed record, one file per
 //! subject. Each finding names the key it is about; the pipeline turns the key into a source span.
+//!
+//! How the rules avoid cascades (two errors saying the same thing):
+//! - `values` reports surrounding whitespace and quotes on the value as written; every other rule
+//!   judges the *cleaned* value (whitespace trimmed, one pair of quotes removed), so a GUID with a
+//!   trailing newline is one error (whitespace), not two (whitespace + not a GUID). A value that
+//!   is only whitespace is left to the subject rule ("empty"), not reported as whitespace.
+//! - Within a subject the rules are ordered from the most specific diagnosis to the most general,
+//!   and a value gets the first one that applies (`client-id/placeholder` before
+//!   `client-id/not-guid`, `client-secret/equals-client-id` before `looks-like-secret-id`).
+//! - `redirect-uri/invalid-url` stops the other redirect-URI checks of that value, and
+//!   `redirect-uri/mismatch` only compares values that passed their own checks.
+
+pub mod client_id;
+pub mod client_secret;
+pub mod redirect_uri;
+pub mod tenant;
+pub mod values;
 
 use crate::catalogue::Code;
-use crate::record::Record;
+use crate::record::{Origin, Record};
 
 /// What the rules may know beyond the record.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +56,465 @@ impl Finding {
 }
 
 /// Runs every rule over one record.
-pub fn check(_record: &Record, _context: &RuleContext) -> Vec<Finding> {
-    Vec::new()
+pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
+    let mut findings = values::check(record);
+    findings.extend(client_id::check(record));
+    findings.extend(client_secret::check(record));
+    findings.extend(redirect_uri::check(record, context));
+    findings.extend(tenant::check(record));
+    findings
+}
+
+/// Notes for the human report that are not diagnostics (no code, no severity): today only the
+/// redirect URI to register when the record has no `redirectUri`.
+pub fn notes(record: &Record, context: &RuleContext) -> Vec<String> {
+    redirect_uri::notes(record, context).into_iter().collect()
+}
+
+/// Whether `text` is a GUID in its registry form `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either
+/// letter case: Entra shows lower case, but upper case is the same id).
+pub fn is_guid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            8 | 13 | 18 | 23 => *byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        })
+}
+
+/// A GUID in one of the other spellings people paste (`{...}`, `urn:uuid:...`, no dashes), as the
+/// canonical form, so help can show the value to write instead.
+pub fn guid_in_other_form(text: &str) -> Option<String> {
+    let inner = text
+        .strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+        .or_else(|| text.strip_prefix("urn:uuid:"))
+        .or_else(|| text.strip_prefix("URN:UUID:"))
+        .unwrap_or(text);
+    if is_guid(inner) {
+        return Some(inner.to_owned());
+    }
+    if inner.len() == 32 && inner.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        // Byte slicing is safe: all 32 bytes are ASCII hex digits.
+        return Some(format!(
+            "{}-{}-{}-{}-{}",
+            &inner[..8],
+            &inner[8..12],
+            &inner[12..16],
+            &inner[16..20],
+            &inner[20..]
+        ));
+    }
+    None
+}
+
+/// Why a value is a template rather than a real value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placeholder {
+    /// A template word or pattern: `YOUR_CLIENT_ID`, `<client-id>`, `changeme`, `xxx`, `TODO`.
+    Template,
+    /// A value copied from a masked display (`abc*******`).
+    Masked,
+    /// An environment or pipeline reference in a syntax connector-lint does not resolve
+    /// (`$NAME`, `$(NAME)`, `${{ secrets.NAME }}`, `%NAME%`, `#{NAME}#`); the text describes it.
+    UnresolvedReference(&'static str),
+}
+
+/// Template words, compared after lower-casing and dropping everything but letters and digits.
+const TEMPLATE_WORDS: &[&str] = &[
+    "changeme",
+    "changethis",
+    "changeit",
+    "replaceme",
+    "replacethis",
+    "todo",
+    "tbd",
+    "fixme",
+    "placeholder",
+    "dummy",
+    "example",
+    "sample",
+    "test",
+    "secret",
+    "clientsecret",
+    "secretvalue",
+    "clientid",
+    "applicationid",
+    "appid",
+    "guid",
+    "uuid",
+    "value",
+    "password",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "na",
+    "empty",
+    "redacted",
+    "hidden",
+    "masked",
+    "foo",
+    "bar",
+    "foobar",
+    "abc",
+    "abc123",
+    "123",
+    "1234",
+    "12345",
+    "123456",
+];
+
+/// Prefixes of instructions left in place of a value (`YOUR_CLIENT_ID`, `insert-secret-here`).
+const TEMPLATE_PREFIXES: &[&str] = &["your", "insert", "enter", "paste", "replacewith", "putyour"];
+
+/// Whether a (cleaned) value is a template, a masked copy or an unresolved reference. Real ids and
+/// secrets are random, so the word lists cannot match them by accident in practice.
+pub fn placeholder(value: &str) -> Option<Placeholder> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if let Some(kind) = unresolved_reference(value) {
+        return Some(Placeholder::UnresolvedReference(kind));
+    }
+    if value.contains("****") {
+        return Some(Placeholder::Masked);
+    }
+    let wrapped = (value.starts_with('<') && value.ends_with('>'))
+        || (value.starts_with("{{") && value.ends_with("}}"));
+    let normalized: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let only_x = normalized.len() >= 3 && normalized.chars().all(|c| c == 'x');
+    let only_filler = value.chars().count() >= 3
+        && value
+            .chars()
+            .all(|c| matches!(c, '*' | '.' | '-' | '_' | '#'));
+    let instruction = TEMPLATE_PREFIXES
+        .iter()
+        .any(|prefix| normalized.starts_with(prefix) && normalized.len() > prefix.len())
+        || (normalized.ends_with("here") && normalized.len() <= 32);
+    if wrapped
+        || only_x
+        || only_filler
+        || instruction
+        || TEMPLATE_WORDS.contains(&normalized.as_str())
+    {
+        Some(Placeholder::Template)
+    } else {
+        None
+    }
+}
+
+/// References in syntaxes other than `${NAME}` that an admin may expect to be substituted.
+fn unresolved_reference(value: &str) -> Option<&'static str> {
+    let is_name = |name: &str| {
+        let mut chars = name.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    };
+    if value.starts_with("${{") && value.ends_with("}}") {
+        Some("a GitHub Actions expression (`${{ ... }}`)")
+    } else if let Some(name) = value.strip_prefix("$(").and_then(|v| v.strip_suffix(')')) {
+        is_name(name).then_some("an Azure Pipelines macro (`$(NAME)`)")
+    } else if let Some(name) = value.strip_prefix('$') {
+        // Upper case only: a legacy random secret may start with `$`, but not with `$` followed
+        // by nothing but capitals, digits and underscores.
+        let shouty = name.chars().any(|c| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        (is_name(name) && shouty).then_some("a shell-style reference without braces (`$NAME`)")
+    } else if let Some(name) = value.strip_prefix('%').and_then(|v| v.strip_suffix('%')) {
+        is_name(name).then_some("a Windows-style reference (`%NAME%`)")
+    } else if let Some(name) = value.strip_prefix("#{").and_then(|v| v.strip_suffix("}#")) {
+        is_name(name).then_some("a replace-token (`#{NAME}#`)")
+    } else {
+        None
+    }
+}
+
+/// Help for a value that came from the environment: the fix belongs in the variable.
+pub fn origin_help(origin: &Origin) -> Option<String> {
+    match origin {
+        Origin::Literal => None,
+        Origin::Environment(names) => Some(format!(
+            "the value comes from {}: fix it where that variable is set (shell profile, `.env` file, CI secret)",
+            names
+                .iter()
+                .map(|name| format!("`${{{name}}}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Joins a specific help text with the environment hint, when there is one.
+pub fn with_origin(help: impl Into<String>, origin: &Origin) -> String {
+    let help = help.into();
+    match origin_help(origin) {
+        Some(hint) => format!("{help}; {hint}"),
+        None => help,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Builds records from plain values for the rules' unit tests: no files involved.
+
+    use std::collections::BTreeMap;
+
+    use crate::record::{Origin, Record};
+
+    /// A record of literal values.
+    pub fn record(pairs: &[(&str, &str)]) -> Record {
+        Record::from_strings(
+            pairs
+                .iter()
+                .map(|(key, value)| ((*key).to_owned(), ((*value).to_owned(), Origin::Literal)))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    /// A record where `env_key`'s value came from `${NAME}`.
+    pub fn record_with_env(pairs: &[(&str, &str)], env_key: &str, name: &str) -> Record {
+        Record::from_strings(
+            pairs
+                .iter()
+                .map(|(key, value)| {
+                    let origin = if *key == env_key {
+                        Origin::Environment(vec![name.to_owned()])
+                    } else {
+                        Origin::Literal
+                    };
+                    ((*key).to_owned(), ((*value).to_owned(), origin))
+                })
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    pub fn codes(findings: &[super::Finding]) -> Vec<crate::catalogue::Code> {
+        findings.iter().map(|finding| finding.code).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guids_in_either_case() {
+        assert!(is_guid("3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40"));
+        assert!(is_guid("3F2B8C1E-7D4A-4B6E-9C2F-1A5E8D7B6C40"));
+        assert!(!is_guid("3f2b8c1e7d4a4b6e9c2f1a5e8d7b6c40"));
+        assert!(!is_guid("3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c4"));
+        assert!(!is_guid("3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c4g"));
+        assert!(!is_guid(""));
+    }
+
+    #[test]
+    fn other_guid_spellings_are_recognised() {
+        let canonical = "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40";
+        for text in [
+            "{3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40}",
+            "urn:uuid:3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40",
+            "3f2b8c1e7d4a4b6e9c2f1a5e8d7b6c40",
+        ] {
+            assert_eq!(
+                guid_in_other_form(text).as_deref(),
+                Some(canonical),
+                "{text}"
+            );
+        }
+        assert_eq!(guid_in_other_form("not a guid"), None);
+    }
+
+    #[test]
+    fn placeholders_are_recognised() {
+        for text in [
+            "YOUR_CLIENT_ID",
+            "your-client-secret",
+            "<client-id>",
+            "<your secret>",
+            "{{CLIENT_SECRET}}",
+            "changeme",
+            "CHANGE_ME",
+            "xxx",
+            "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX",
+            "TODO",
+            "todo",
+            "paste-secret-here",
+            "secret",
+        ] {
+            assert_eq!(placeholder(text), Some(Placeholder::Template), "{text}");
+        }
+        assert_eq!(
+            placeholder("abc~1Q****************"),
+            Some(Placeholder::Masked)
+        );
+        assert_eq!(placeholder("********"), Some(Placeholder::Masked));
+        for text in [
+            "$AZDO_CLIENT_SECRET",
+            "$(AzdoClientSecret)",
+            "${{ secrets.AZDO_CLIENT_SECRET }}",
+            "%AZDO_CLIENT_SECRET%",
+            "#{AzdoClientSecret}#",
+        ] {
+            assert!(
+                matches!(placeholder(text), Some(Placeholder::UnresolvedReference(_))),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn real_values_are_not_placeholders() {
+        for text in [
+            "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40",
+            "3F2B8C1E-7D4A-4B6E-9C2F-1A5E8D7B6C40",
+            "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a",
+            "Tq3+vX9/kLm2Rp8sW1yZ4aB6cD0eF7gH=",
+            "x7$kP!q2@Lm9#rT4",
+            "contoso.onmicrosoft.com",
+            "",
+        ] {
+            assert_eq!(placeholder(text), None, "{text}");
+        }
+    }
+
+    /// The schema's string patterns, as committed (the schema layer drops pattern errors).
+    fn schema_pattern(key: &str) -> regex::Regex {
+        let schema = crate::record::json_schema();
+        let pattern = schema["$defs"]["record"]["properties"][key]["pattern"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(!pattern.is_empty(), "no pattern for {key}");
+        regex::Regex::new(&pattern).unwrap_or_else(|error| panic!("{key}: {error}"))
+    }
+
+    const PATTERN_KEYS: &[&str] = &["clientId", "redirectUri", "callbackUrl", "tenantId"];
+
+    /// Asserts that when `value` fails the schema's pattern for `key`, a rule reports an error
+    /// on that key: nothing the editor flags passes the command line silently.
+    fn assert_rules_cover_pattern(key: &str, value: &str) -> Result<(), String> {
+        if schema_pattern(key).is_match(value) {
+            return Ok(());
+        }
+        let findings = check(&testing::record(&[(key, value)]), &RuleContext::default());
+        let covered = findings.iter().any(|finding| {
+            finding.key.as_deref() == Some(key)
+                && finding.code.severity() == crate::catalogue::Severity::Error
+        });
+        if covered {
+            Ok(())
+        } else {
+            Err(format!(
+                "{key} = {value:?} fails the schema pattern but no rule error fires"
+            ))
+        }
+    }
+
+    #[test]
+    fn rules_catch_what_the_schema_patterns_reject() {
+        let samples = [
+            "",
+            " ",
+            "x",
+            "YOUR_CLIENT_ID",
+            "<client-id>",
+            "3f2b8c1e7d4a4b6e9c2f1a5e8d7b6c40",
+            "{3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40}",
+            " 3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40",
+            "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\n",
+            "\"3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\"",
+            "common",
+            "contoso",
+            "contoso.c",
+            "-contoso.com",
+            "contoso..com",
+            " contoso.com",
+            "api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "http://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "HTTPS://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "Https://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "http://LOCALHOST/auth/azuredevops/callback",
+            "http://localhostx/auth/azuredevops/callback",
+            "http://127.0.0.1/auth/azuredevops/callback",
+            "https:/api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "https:\\\\api.acme.appmixer.cloud/auth/azuredevops/callback",
+            " https://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "'https://api.acme.appmixer.cloud/auth/azuredevops/callback'",
+            "ftp://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "//api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "${UNRESOLVED",
+        ];
+        for key in PATTERN_KEYS {
+            for value in samples {
+                assert_rules_cover_pattern(key, value).unwrap_or_else(|error| panic!("{error}"));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rules_catch_what_the_schema_patterns_reject_fuzzed(
+            key_index in 0usize..4,
+            base_index in 0usize..4,
+            position in 0usize..80,
+            inserted in proptest::sample::select(vec![
+                " ", "\t", "\n", "\"", "'", "x", "-", ".", "/", ":", "{", "}", "$", "G", "\u{A0}",
+            ]),
+            arbitrary in "[ -~]{0,40}",
+            use_arbitrary in proptest::bool::ANY,
+        ) {
+            let bases = [
+                "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40",
+                "https://api.acme.appmixer.cloud/auth/azuredevops/callback",
+                "http://localhost:2200/auth/azuredevops/callback",
+                "contoso.onmicrosoft.com",
+            ];
+            let value = if use_arbitrary {
+                arbitrary
+            } else {
+                let base = bases[base_index];
+                let at = base
+                    .char_indices()
+                    .map(|(index, _)| index)
+                    .chain(std::iter::once(base.len()))
+                    .nth(position % (base.chars().count() + 1))
+                    .unwrap_or(0);
+                format!("{}{inserted}{}", &base[..at], &base[at..])
+            };
+            let key = PATTERN_KEYS[key_index];
+            proptest::prop_assert!(assert_rules_cover_pattern(key, &value).is_ok(), "{:?}", assert_rules_cover_pattern(key, &value));
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text in any key: the rules never panic (a panic is a defect, whatever the input).
+        #[test]
+        fn rules_never_panic(
+            value in "\\PC{0,60}",
+            prefix in proptest::sample::select(vec![
+                "", "https://", "http://", "http://LOCALHOST", "http://é€@LOCALHOST", "https://api.", "{", "\"",
+            ]),
+            with_api in proptest::bool::ANY,
+        ) {
+            let value = format!("{prefix}{value}");
+            let context = RuleContext {
+                api_url: with_api.then(|| url::Url::parse("https://api.acme.appmixer.cloud/x/").ok()).flatten(),
+            };
+            for key in ["clientId", "clientSecret", "redirectUri", "callbackUrl", "tenantId"] {
+                let record = testing::record(&[(key, value.as_str()), ("clientId", value.as_str())]);
+                let _ = check(&record, &context);
+                let _ = notes(&record, &context);
+            }
+        }
+    }
 }

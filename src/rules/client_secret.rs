@@ -1,0 +1,336 @@
+//! `client-secret/*`: the client secret's **Value**. The secret is exposed only inside these
+//! functions to test it; no message or help ever contains it or any part of it: they describe
+//! (length, position of a bad character, shape), never quote.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{Finding, Placeholder, guid_in_other_form, is_guid, placeholder, values, with_origin};
+use crate::catalogue::Code;
+use crate::record::{Origin, Record};
+
+const KEY: &str = "clientSecret";
+
+/// The current Entra format, exactly as the SPEC states it: 3 characters, a digit, `Q~`, then 31
+/// to 34 of `[A-Za-z0-9_~.-]` (the first three are taken from the same alphabet).
+static CURRENT_FORMAT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}$").ok());
+
+/// Legacy secrets: 16 to 64 printable characters (printable as C's `isprint`: ASCII space to `~`).
+pub const LEGACY_LENGTH: std::ops::RangeInclusive<usize> = 16..=64;
+
+/// Where the secret Value is, for help texts (the page is named in every help; the full
+/// navigation path is added once, by `navigation`).
+const CERTIFICATES: &str = "Certificates & secrets";
+
+/// Appends where the Certificates & secrets page is.
+fn navigation(help: String) -> String {
+    format!(
+        "{help}. Certificates & secrets is a page of the app registration: Microsoft Entra ID > App registrations > your app"
+    )
+}
+
+pub fn is_current_format(value: &str) -> bool {
+    CURRENT_FORMAT
+        .as_ref()
+        .is_some_and(|regex| regex.is_match(value))
+}
+
+fn is_printable(c: char) -> bool {
+    (' '..='~').contains(&c)
+}
+
+pub fn is_legacy_format(value: &str) -> bool {
+    LEGACY_LENGTH.contains(&value.chars().count()) && value.chars().all(is_printable)
+}
+
+/// Why a secret has no recognised format, described without quoting it.
+fn format_problem(value: &str) -> Option<String> {
+    if is_current_format(value) || is_legacy_format(value) {
+        return None;
+    }
+    if let Some((position, c)) = value.chars().enumerate().find(|(_, c)| !is_printable(*c)) {
+        let what = if c.is_control() {
+            "a control character"
+        } else {
+            "a non-ASCII character"
+        };
+        return Some(format!(
+            "contains {what} (U+{:04X}) at character {}; Entra secrets are plain ASCII",
+            c as u32,
+            position + 1
+        ));
+    }
+    let length = value.chars().count();
+    if length < *LEGACY_LENGTH.start() {
+        Some(format!(
+            "is only {length} characters long; Entra secrets have at least 16 (current ones 40): truncated, or not the secret Value?"
+        ))
+    } else {
+        Some(format!(
+            "is {length} characters long; Entra secrets have at most 64 (current ones 40): several values pasted together?"
+        ))
+    }
+}
+
+/// Judges a secret. `client_id` is the record's `clientId` as written, to compare with.
+pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) -> Vec<Finding> {
+    let value = values::cleaned(secret.expose_secret());
+    let described = origin.describe();
+    let mut findings = Vec::new();
+    let refill = format!(
+        "paste the secret Value from {CERTIFICATES} (it is shown only once, right after creation; create a new client secret if you no longer have it)"
+    );
+
+    let error = if value.is_empty() {
+        let message = match origin {
+            Origin::Literal => format!("`{KEY}` is empty"),
+            Origin::Environment(_) => {
+                format!("`{KEY}`{described} is empty: the variable is set, but to nothing")
+            }
+        };
+        Some(
+            Finding::new(Code::ClientSecretEmpty, KEY, message)
+                .help(with_origin(navigation(refill.clone()), origin)),
+        )
+    } else if let Some(kind) = placeholder(value) {
+        let (message, help) = match kind {
+            Placeholder::UnresolvedReference(syntax) => (
+                format!(
+                    "`{KEY}`{described} is {syntax}, which is not substituted (only `${{NAME}}` is)"
+                ),
+                "reference the environment as `${AZDO_CLIENT_SECRET}` (with braces), and set that variable to the secret Value".to_owned(),
+            ),
+            Placeholder::Masked => (
+                format!(
+                    "`{KEY}`{described} is a masked copy (`****`): the portal shows the Value in full only once"
+                ),
+                format!(
+                    "the full Value cannot be shown again: create a new client secret under {CERTIFICATES} and copy its Value right away"
+                ),
+            ),
+            Placeholder::Template => (
+                format!("`{KEY}`{described} is a template value that was never filled in"),
+                format!(
+                    "write `clientSecret: ${{AZDO_CLIENT_SECRET}}` and set the variable to the secret Value from {CERTIFICATES}"
+                ),
+            ),
+        };
+        Some(Finding::new(Code::ClientSecretPlaceholder, KEY, message).help(navigation(help)))
+    } else if client_id
+        .map(values::cleaned)
+        .is_some_and(|id| !id.is_empty() && id.eq_ignore_ascii_case(value))
+    {
+        Some(
+            Finding::new(
+                Code::ClientSecretEqualsClientId,
+                KEY,
+                format!(
+                    "`{KEY}`{described} is the same value as `clientId`: the secret is missing"
+                ),
+            )
+            .help(with_origin(navigation(refill.clone()), origin)),
+        )
+    } else if is_guid(value) || guid_in_other_form(value).is_some() {
+        Some(
+            Finding::new(
+                Code::ClientSecretLooksLikeSecretId,
+                KEY,
+                format!(
+                    "`{KEY}`{described} is GUID-shaped: this is the Secret ID, not the secret Value"
+                ),
+            )
+            .help(with_origin(
+                navigation(format!(
+                    "this is the Secret ID; copy the *Value* column under {CERTIFICATES} (it is shown only once; create a new secret if you no longer have it)"
+                )),
+                origin,
+            )),
+        )
+    } else {
+        None
+    };
+    let plausible = error.is_none();
+    findings.extend(error);
+
+    if plausible && let Some(problem) = format_problem(value) {
+        findings.push(
+            Finding::new(
+                Code::ClientSecretUnrecognizedFormat,
+                KEY,
+                format!("`{KEY}`{described} {problem}"),
+            )
+            .help(with_origin(
+                navigation(format!(
+                    "copy the Value again from {CERTIFICATES}: current secrets are 40 characters with `Q~` after the first four; if in doubt, create a new secret"
+                )),
+                origin,
+            )),
+        );
+    }
+
+    // Only a value that may be a real secret is worth protecting: an empty, template or GUID
+    // value is already an error, and the fix for it is the place to move it to the environment.
+    if plausible && *origin == Origin::Literal {
+        findings.push(
+            Finding::new(
+                Code::ClientSecretPlaintext,
+                KEY,
+                format!("`{KEY}` is written literally in the file"),
+            )
+            .help(
+                "write `clientSecret: ${AZDO_CLIENT_SECRET}` and provide the variable from your secret store or CI secrets; rotate the secret if this file was ever committed",
+            ),
+        );
+    }
+    findings
+}
+
+pub fn check(record: &Record) -> Vec<Finding> {
+    match &record.fields.client_secret {
+        Some(secret) => judge(
+            secret,
+            &record.origin(KEY),
+            record.fields.client_id.as_deref(),
+        ),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::codes;
+
+    const CURRENT: &str = "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a";
+
+    fn env() -> Origin {
+        Origin::Environment(vec!["AZDO_CLIENT_SECRET".into()])
+    }
+
+    fn judged(value: &str, origin: Origin, client_id: Option<&str>) -> Vec<Code> {
+        codes(&judge(
+            &SecretString::from(value.to_owned()),
+            &origin,
+            client_id,
+        ))
+    }
+
+    #[test]
+    fn current_format_exactly() {
+        assert_eq!(CURRENT.len(), 40);
+        assert!(is_current_format(CURRENT));
+        // 31 and 34 characters after `Q~` are the bounds.
+        assert!(is_current_format(&format!("abc1Q~{}", "a".repeat(31))));
+        assert!(is_current_format(&format!("abc1Q~{}", "a".repeat(34))));
+        assert!(!is_current_format(&format!("abc1Q~{}", "a".repeat(30))));
+        assert!(!is_current_format(&format!("abc1Q~{}", "a".repeat(35))));
+        assert!(!is_current_format(&format!("abcdQ~{}", "a".repeat(34))));
+        assert!(!is_current_format(&format!("abc1q~{}", "a".repeat(34))));
+        assert!(!is_current_format(&format!("abc1Q~{}+", "a".repeat(33))));
+    }
+
+    #[test]
+    fn valid_secrets_from_the_environment_are_clean() {
+        assert!(judged(CURRENT, env(), None).is_empty());
+        for legacy in [
+            "Tq3+vX9/kLm2Rp8s",
+            "Tq3+vX9/kLm2Rp8sW1yZ4aB6cD0eF7gH=",
+            "x7$kP!q2@Lm9#rT4[]:?*=-_.",
+            &"a1B2".repeat(16),
+        ] {
+            assert!(judged(legacy, env(), None).is_empty(), "{legacy}");
+        }
+    }
+
+    #[test]
+    fn plaintext_only_for_literal_secrets() {
+        assert_eq!(
+            judged(CURRENT, Origin::Literal, None),
+            vec![Code::ClientSecretPlaintext]
+        );
+        assert!(judged(CURRENT, env(), None).is_empty());
+        // Not for values that are already an error: they are no secret to protect.
+        assert_eq!(
+            judged("changeme", Origin::Literal, None),
+            vec![Code::ClientSecretPlaceholder]
+        );
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(judged("", env(), None), vec![Code::ClientSecretEmpty]);
+        assert_eq!(
+            judged(" \n", Origin::Literal, None),
+            vec![Code::ClientSecretEmpty]
+        );
+        assert_eq!(
+            judged("b5e3f0a2-41c7-4d8e-9f6a-2c1b0e9d8f7a", env(), None),
+            vec![Code::ClientSecretLooksLikeSecretId]
+        );
+        assert_eq!(
+            judged("B5E3F0A2-41C7-4D8E-9F6A-2C1B0E9D8F7A", env(), None),
+            vec![Code::ClientSecretLooksLikeSecretId]
+        );
+        let id = "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40";
+        assert_eq!(
+            judged(id, env(), Some(id)),
+            vec![Code::ClientSecretEqualsClientId]
+        );
+        for template in ["YOUR_CLIENT_SECRET", "<client-secret>", "TODO", "xxx"] {
+            assert_eq!(
+                judged(template, env(), None),
+                vec![Code::ClientSecretPlaceholder],
+                "{template}"
+            );
+        }
+    }
+
+    #[test]
+    fn unrecognized_format() {
+        for value in [
+            "short",
+            "abc1Q~tooshort",
+            &"a".repeat(65),
+            "Tq3+vX9/\u{200B}kLm2Rp8s",
+            "Tq3+vX9/kLm2Rp8sé",
+        ] {
+            assert_eq!(
+                judged(value, env(), None),
+                vec![Code::ClientSecretUnrecognizedFormat],
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_never_contain_the_secret() {
+        let secrets = [
+            CURRENT.to_owned(),
+            "b5e3f0a2-41c7-4d8e-9f6a-2c1b0e9d8f7a".to_owned(),
+            "Tq3+vX9/\u{200B}kLm2Rp8s".to_owned(),
+            "k3Xq9zP".to_owned(),
+            format!(" {CURRENT}\n"),
+        ];
+        for secret in &secrets {
+            for origin in [Origin::Literal, env()] {
+                let findings = judge(
+                    &SecretString::from(secret.clone()),
+                    &origin,
+                    Some("b5e3f0a2-41c7-4d8e-9f6a-2c1b0e9d8f7a"),
+                );
+                for finding in findings {
+                    let text = format!("{} {}", finding.message, finding.help.unwrap_or_default());
+                    // No run of 6 characters of the secret appears in the text.
+                    let chars: Vec<char> = secret.trim().chars().collect();
+                    for window in chars.windows(6) {
+                        let piece: String = window.iter().collect();
+                        assert!(!text.contains(&piece), "{piece} leaked in {text}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,943 @@
+//! `redirect-uri/*`: the Web redirect URI registered on the Entra app (`redirectUri`) and
+//! Appmixer's per-service override (`callbackUrl`), which follow the same rules. Both must be
+//! `<Appmixer API URL>/auth/azuredevops/callback`.
+//!
+//! The checks read the URI *as written* where Entra compares it character for character (scheme,
+//! path), and use the `url` crate to validate the rest. On `*.appmixer.cloud` the API URL has no
+//! path, so the path is exactly the callback path and the host is the `api.` host; a self-managed
+//! Appmixer may serve its API under a path prefix, so there the path only has to end in it.
+
+use url::Url;
+
+use super::{Finding, RuleContext, values, with_origin};
+use crate::catalogue::{Code, Severity};
+use crate::record::{Origin, Record};
+
+/// Where Appmixer receives the authorization code, under its API URL.
+pub const CALLBACK_PATH: &str = "/auth/azuredevops/callback";
+
+/// Entra's limit on the length of a redirect URI.
+pub const MAX_LENGTH: usize = 256;
+
+/// Characters Entra rejects in a redirect URI.
+pub const FORBIDDEN: &[char] = &['!', '$', '\'', '(', ')', ',', ';'];
+
+const CLOUD_DOMAIN: &str = "appmixer.cloud";
+
+/// Host labels of Appmixer's own front ends, which are not the API.
+const FRONT_END_LABELS: &[&str] = &["my", "backoffice", "studio", "www"];
+
+/// Host labels (letters and digits only, lower case) left from a template.
+const PLACEHOLDER_LABELS: &[&str] = &[
+    "subdomain",
+    "tenant",
+    "yourtenant",
+    "yoursubdomain",
+    "yourdomain",
+    "yourcompany",
+    "yourhost",
+    "yourorg",
+    "domain",
+    "hostname",
+    "host",
+    "todo",
+    "changeme",
+];
+
+/// The registration page, for help texts.
+const REGISTER: &str = "register it on the Entra app (App registrations > your app > Authentication > Web > Redirect URIs)";
+
+/// The redirect URI `--api-url` implies: the API URL without trailing slashes (a path prefix is
+/// kept) followed by the callback path. An API URL that already ends in the callback path is
+/// taken as the callback itself rather than getting the path twice.
+pub fn expected_from_api_url(api: &Url) -> String {
+    let origin = api.origin().ascii_serialization();
+    let path = api.path().trim_end_matches('/');
+    let path = path.strip_suffix(CALLBACK_PATH).unwrap_or(path);
+    format!("{origin}{path}{CALLBACK_PATH}")
+}
+
+/// A URL for a message: without user name and password, in case one was written into it.
+fn display(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() || !shown.username().is_empty() {
+        // Both setters only fail for URLs without a host, which never reach this point.
+        let _ = shown.set_password(None);
+        let _ = shown.set_username("");
+    }
+    shown.to_string()
+}
+
+/// The parts of a URI as written, before any normalisation.
+#[derive(Debug, PartialEq, Eq)]
+struct Written<'a> {
+    scheme: &'a str,
+    host: &'a str,
+    path: &'a str,
+}
+
+fn split(value: &str) -> Option<Written<'_>> {
+    let (scheme, rest) = value.split_once("://")?;
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return None;
+    }
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let after = &rest[authority_end..];
+    let path = &after[..after.find(['?', '#']).unwrap_or(after.len())];
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = if host_port.starts_with('[') {
+        host_port
+            .find(']')
+            .map_or(host_port, |end| &host_port[..=end])
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+            _ => host_port,
+        }
+    };
+    Some(Written { scheme, host, path })
+}
+
+/// Whether a host as written still holds a template (`api.YOUR_SUBDOMAIN.appmixer.cloud`,
+/// `api.<tenant>.appmixer.cloud`, `example.com`).
+pub fn is_placeholder_host(host: &str) -> bool {
+    let lower = host.to_ascii_lowercase();
+    if lower.contains(['<', '>', '{', '}', '*']) {
+        return true;
+    }
+    let reserved = ["example.com", "example.org", "example.net", "example"];
+    if reserved
+        .iter()
+        .any(|domain| lower == *domain || lower.ends_with(&format!(".{domain}")))
+    {
+        return true;
+    }
+    lower.split('.').any(|label| {
+        let normalized: String = label.chars().filter(char::is_ascii_alphanumeric).collect();
+        PLACEHOLDER_LABELS.contains(&normalized.as_str())
+            || (normalized.starts_with("your") && normalized.len() > 4)
+            || (normalized.len() >= 3 && normalized.chars().all(|c| c == 'x'))
+    })
+}
+
+fn is_cloud_host(host: &str) -> bool {
+    host == CLOUD_DOMAIN || host.ends_with(&format!(".{CLOUD_DOMAIN}"))
+}
+
+/// The `api.` host for an `*.appmixer.cloud` host that is not one, when it can be derived.
+fn cloud_api_host(host: &str) -> Result<(), Option<String>> {
+    let labels: Vec<&str> = host.split('.').collect();
+    match labels.as_slice() {
+        // `api.<tenant>.appmixer.cloud`
+        ["api", _, _, _] => Ok(()),
+        [_bare, _cloud] => Err(None),
+        [_tenant, _, _] => Err(Some(format!("api.{host}"))),
+        [_front, rest @ ..] if rest.len() == 3 => Err(Some(format!("api.{}", rest.join(".")))),
+        [front, rest @ ..] if FRONT_END_LABELS.contains(front) => {
+            Err(Some(format!("api.{}", rest.join("."))))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The callback URI on the same origin, keeping a self-managed path prefix when one can be told.
+fn suggested_uri(url: &Url, path: &str, on_cloud: bool) -> String {
+    let origin = url.origin().ascii_serialization();
+    if on_cloud {
+        return format!("{origin}{CALLBACK_PATH}");
+    }
+    let trimmed = path.trim_end_matches('/');
+    let lower = trimmed.to_ascii_lowercase();
+    let prefix = if let Some(index) = lower.rfind("/auth/") {
+        &trimmed[..index]
+    } else if lower.ends_with("/callback") {
+        &trimmed[..trimmed.len() - "/callback".len()]
+    } else {
+        trimmed
+    };
+    format!("{origin}{prefix}{CALLBACK_PATH}")
+}
+
+/// The outcome of judging one URI.
+#[derive(Debug)]
+pub struct Judged {
+    pub findings: Vec<Finding>,
+    /// The parsed URI when it has no error of its own (only then is it compared).
+    pub valid: Option<Url>,
+}
+
+/// Judges one `redirectUri` or `callbackUrl` value as written (it is cleaned here).
+pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
+    let value = values::cleaned(raw);
+    let described = origin.describe();
+    let mut findings = Vec::new();
+    let fix = |help: String| with_origin(help, origin);
+    let invalid = |message: String, help: String| {
+        Finding::new(Code::RedirectUriInvalidUrl, key, message).help(with_origin(help, origin))
+    };
+    let generic = format!(
+        "write `https://<Appmixer API host>{CALLBACK_PATH}`, e.g. `https://api.acme.appmixer.cloud{CALLBACK_PATH}`"
+    );
+
+    if value.is_empty() {
+        findings.push(invalid(format!("`{key}`{described} is empty"), generic));
+        return Judged {
+            findings,
+            valid: None,
+        };
+    }
+    let length = value.chars().count();
+    if length > MAX_LENGTH {
+        findings.push(
+            Finding::new(
+                Code::RedirectUriTooLong,
+                key,
+                format!(
+                    "`{key}`{described} has {length} characters; Entra accepts at most {MAX_LENGTH}"
+                ),
+            )
+            .help(fix(format!(
+                "use the plain callback URI `<API URL>{CALLBACK_PATH}`"
+            ))),
+        );
+    }
+    let mut forbidden: Vec<char> = value.chars().filter(|c| FORBIDDEN.contains(c)).collect();
+    forbidden.dedup();
+    if !forbidden.is_empty() {
+        let list: Vec<String> = forbidden.iter().map(|c| format!("`{c}`")).collect();
+        findings.push(
+            Finding::new(
+                Code::RedirectUriForbiddenCharacter,
+                key,
+                format!(
+                    "`{key}`{described} contains {}, which Entra rejects in a redirect URI",
+                    list.join(", ")
+                ),
+            )
+            .help(fix(format!(
+                "remove the character; the callback URI is `<API URL>{CALLBACK_PATH}`"
+            ))),
+        );
+    }
+    // The `url` crate silently drops tabs and newlines inside a URL; Entra would not.
+    if let Some((position, c)) = value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_whitespace() || c.is_control())
+    {
+        let what = match c {
+            ' ' => "a space".to_owned(),
+            '\t' => "a tab".to_owned(),
+            '\n' => "a line break".to_owned(),
+            other => format!("an invisible character (U+{:04X})", other as u32),
+        };
+        findings.push(invalid(
+            format!(
+                "`{key}`{described} contains {what} at character {}",
+                position + 1
+            ),
+            "remove it: a URI has no whitespace (encode a space in a path as `%20`)".to_owned(),
+        ));
+        return Judged {
+            findings,
+            valid: None,
+        };
+    }
+    let Some(written) = split(value) else {
+        let (message, help) = if !value.contains(':') && value.contains('.') {
+            (
+                format!("`{key}`{described} has no scheme: it is not an absolute URL"),
+                format!("write `https://{value}`"),
+            )
+        } else if value.contains(":/") || value.contains(":\\") {
+            (
+                format!(
+                    "`{key}`{described} is not an absolute URL: the scheme must be followed by `://`"
+                ),
+                generic.clone(),
+            )
+        } else {
+            (
+                format!("`{key}`{described} is not an absolute URL"),
+                generic.clone(),
+            )
+        };
+        findings.push(invalid(message, help));
+        return Judged {
+            findings,
+            valid: None,
+        };
+    };
+    let placeholder_host = is_placeholder_host(written.host);
+    if placeholder_host {
+        findings.push(
+            Finding::new(
+                Code::RedirectUriPlaceholderHost,
+                key,
+                format!("`{key}`{described} has the template host `{}`", written.host),
+            )
+            .help(fix(format!(
+                "use the host of your Appmixer API, e.g. `https://api.acme.appmixer.cloud{CALLBACK_PATH}` (pass `--api-url` to have it compared)"
+            ))),
+        );
+    }
+    let url = match Url::parse(value) {
+        Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => url,
+        Ok(_) => {
+            if !placeholder_host {
+                findings.push(invalid(format!("`{key}`{described} has no host"), generic));
+            }
+            return Judged {
+                findings,
+                valid: None,
+            };
+        }
+        Err(error) => {
+            // A template host is usually what the parser trips over: one error is enough.
+            if !placeholder_host {
+                findings.push(invalid(
+                    format!("`{key}`{described} is not a valid URL: {error}"),
+                    generic,
+                ));
+            }
+            return Judged {
+                findings,
+                valid: None,
+            };
+        }
+    };
+    let host = url.host_str().unwrap_or_default().to_owned();
+    let on_cloud = is_cloud_host(&host);
+
+    // Scheme, as written: `https`, or `http` for `localhost` only.
+    let localhost = written.host == "localhost";
+    if !(written.scheme == "https" || (written.scheme == "http" && localhost)) {
+        let after_scheme = value.split_once("://").map_or("", |(_, rest)| rest);
+        let (message, help) = if written.scheme.eq_ignore_ascii_case("https") {
+            (
+                format!(
+                    "`{key}`{described} writes the scheme as `{}`",
+                    written.scheme
+                ),
+                format!(
+                    "write `https://{after_scheme}`: Entra and Appmixer compare the URI as text, in lower case"
+                ),
+            )
+        } else if written.scheme.eq_ignore_ascii_case("http")
+            && written.host.eq_ignore_ascii_case("localhost")
+        {
+            (
+                format!(
+                    "`{key}`{described} is a local development URI, but only `http://localhost` in lower case is allowed over http"
+                ),
+                format!(
+                    "write `http://localhost{}`",
+                    // `find` gives a character boundary, whatever precedes the host.
+                    after_scheme
+                        .find(written.host)
+                        .map_or("", |at| &after_scheme[at + written.host.len()..])
+                ),
+            )
+        } else if written.scheme.eq_ignore_ascii_case("http") {
+            let loopback = matches!(host.as_str(), "127.0.0.1" | "[::1]");
+            (
+                format!(
+                    "`{key}`{described} uses `http`; Entra requires `https` except for `http://localhost`"
+                ),
+                if loopback {
+                    format!("for local development write `http://localhost` instead of `{host}`")
+                } else {
+                    format!("use `https://{after_scheme}`")
+                },
+            )
+        } else {
+            (
+                format!(
+                    "`{key}`{described} uses the scheme `{}`; a Web redirect URI uses `https`",
+                    written.scheme
+                ),
+                format!("use `https://{after_scheme}`"),
+            )
+        };
+        findings.push(Finding::new(Code::RedirectUriInsecureScheme, key, message).help(fix(help)));
+    }
+
+    if url.query().is_some() {
+        findings.push(
+            Finding::new(
+                Code::RedirectUriHasQuery,
+                key,
+                format!("`{key}`{described} has a query string (`?…`)"),
+            )
+            .help(fix(format!(
+                "remove everything from `?` on; Appmixer sends the plain `…{CALLBACK_PATH}`"
+            ))),
+        );
+    }
+    if url.fragment().is_some() {
+        findings.push(
+            Finding::new(
+                Code::RedirectUriHasFragment,
+                key,
+                format!(
+                    "`{key}`{described} has a fragment (`#…`); Entra rejects redirect URIs with one"
+                ),
+            )
+            .help(fix("remove everything from `#` on".to_owned())),
+        );
+    }
+
+    // Path, as written (the `url` crate would resolve `.` segments and percent-encode).
+    let path = written.path;
+    let trimmed = path.trim_end_matches('/');
+    let mut judged_path = path;
+    if trimmed.len() < path.len() && trimmed.to_ascii_lowercase().ends_with("/callback") {
+        judged_path = trimmed;
+        findings.push(
+            Finding::new(
+                Code::RedirectUriTrailingSlash,
+                key,
+                format!("`{key}`{described} ends in `/callback/`: the trailing slash makes it a different URI"),
+            )
+            .help(fix(format!(
+                "write `{}` here and in the Entra app registration",
+                suggested_uri(&url, trimmed, on_cloud)
+            ))),
+        );
+    }
+    let path_ok = if on_cloud {
+        judged_path == CALLBACK_PATH
+    } else {
+        judged_path.ends_with(CALLBACK_PATH)
+    };
+    if !path_ok {
+        let lower = judged_path.to_ascii_lowercase();
+        let case_only = if on_cloud {
+            lower == CALLBACK_PATH
+        } else {
+            lower.ends_with(CALLBACK_PATH)
+        };
+        let message = if case_only {
+            format!(
+                "`{key}`{described} has the path `{judged_path}`, which differs from `{CALLBACK_PATH}` only in letter case; Entra compares it exactly"
+            )
+        } else if judged_path.is_empty() || judged_path == "/" {
+            format!("`{key}`{described} has no path; the callback is at `{CALLBACK_PATH}`")
+        } else if on_cloud && judged_path.ends_with(CALLBACK_PATH) {
+            format!(
+                "`{key}`{described} has the path `{judged_path}`; on `*.{CLOUD_DOMAIN}` the path is exactly `{CALLBACK_PATH}`, with no prefix"
+            )
+        } else {
+            format!(
+                "`{key}`{described} has the path `{judged_path}`, which does not end in `{CALLBACK_PATH}`"
+            )
+        };
+        findings.push(
+            Finding::new(Code::RedirectUriWrongPath, key, message).help(fix(format!(
+                "use `{}`{}",
+                suggested_uri(&url, judged_path, on_cloud),
+                if on_cloud {
+                    ""
+                } else {
+                    " (keep the path prefix your Appmixer API is served under, if any)"
+                }
+            ))),
+        );
+    }
+
+    if on_cloud
+        && !placeholder_host
+        && let Err(corrected) = cloud_api_host(&host)
+    {
+        let port = url
+            .port()
+            .map(|port| format!(":{port}"))
+            .unwrap_or_default();
+        let front = host.split('.').next().unwrap_or_default();
+        let which = match front {
+            "my" | "studio" => " (the Studio)",
+            "backoffice" => " (the Backoffice)",
+            _ => "",
+        };
+        let help = match corrected {
+            Some(api_host) => format!(
+                "use `https://{api_host}{port}{CALLBACK_PATH}`: the callback is served by the API host, and {REGISTER}"
+            ),
+            None => format!(
+                "use `https://api.<your-tenant>.{CLOUD_DOMAIN}{CALLBACK_PATH}`: the callback is served by the API host"
+            ),
+        };
+        findings.push(
+            Finding::new(
+                Code::RedirectUriNotApiHost,
+                key,
+                format!(
+                    "`{key}`{described} points at `{host}`{which}, not at the API host `api.<tenant>.{CLOUD_DOMAIN}`"
+                ),
+            )
+            .help(fix(help)),
+        );
+    }
+
+    let clean = findings
+        .iter()
+        .all(|finding| finding.code.severity() != Severity::Error);
+    Judged {
+        findings,
+        valid: clean.then_some(url),
+    }
+}
+
+/// A hint when `--api-url` itself points at a front end rather than the API.
+fn api_url_hint(api: &Url) -> String {
+    match api.host_str() {
+        Some(host) if is_cloud_host(host) && cloud_api_host(host).is_err() => format!(
+            " Note that `--api-url` points at `{host}`, which is not the API host `api.<tenant>.{CLOUD_DOMAIN}`."
+        ),
+        _ => String::new(),
+    }
+}
+
+pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
+    let fields = &record.fields;
+    let mut findings = Vec::new();
+    let mut judged = Vec::new();
+    for (key, value) in [
+        ("redirectUri", fields.redirect_uri.as_deref()),
+        ("callbackUrl", fields.callback_url.as_deref()),
+    ] {
+        if let Some(value) = value {
+            let origin = record.origin(key);
+            let result = judge(key, value, &origin);
+            findings.extend(result.findings);
+            judged.push((key, origin, result.valid));
+        }
+    }
+
+    // `redirect-uri/mismatch`, among the values that passed their own checks.
+    let expected = context.api_url.as_ref().and_then(|api| {
+        let text = expected_from_api_url(api);
+        Url::parse(&text).ok().map(|url| (url, api_url_hint(api)))
+    });
+    match expected {
+        Some((expected, hint)) => {
+            for (key, origin, valid) in &judged {
+                if let Some(valid) = valid
+                    && *valid != expected
+                {
+                    findings.push(
+                        Finding::new(
+                            Code::RedirectUriMismatch,
+                            key,
+                            format!(
+                                "`{key}`{} is `{}`, but `--api-url` gives `{}`",
+                                origin.describe(),
+                                display(valid),
+                                display(&expected)
+                            ),
+                        )
+                        .help(with_origin(
+                            format!(
+                                "if `--api-url` is right, set `{key}` to `{}` and {REGISTER}; otherwise correct `--api-url` (or `APPMIXER_API_URL`).{hint}",
+                                display(&expected)
+                            ),
+                            origin,
+                        )),
+                    );
+                }
+            }
+        }
+        None => {
+            if let [
+                (_, redirect_origin, Some(redirect)),
+                (callback_key, callback_origin, Some(callback)),
+            ] = judged.as_slice()
+                && redirect != callback
+            {
+                findings.push(
+                    Finding::new(
+                        Code::RedirectUriMismatch,
+                        callback_key,
+                        format!(
+                            "`callbackUrl`{} is `{}`, but `redirectUri`{} is `{}`",
+                            callback_origin.describe(),
+                            display(callback),
+                            redirect_origin.describe(),
+                            display(redirect)
+                        ),
+                    )
+                    .help(with_origin(
+                        format!(
+                            "Appmixer sends `callbackUrl` and Entra accepts only registered URIs: make both `{}` (or remove `callbackUrl`), and {REGISTER}",
+                            display(redirect)
+                        ),
+                        callback_origin,
+                    )),
+                );
+            }
+        }
+    }
+    findings
+}
+
+/// The note for a record without `redirectUri`: the exact URI to register, when it can be known.
+pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
+    if record.fields.redirect_uri.is_some() {
+        return None;
+    }
+    let exact = match &context.api_url {
+        Some(api) => Some(expected_from_api_url(api)),
+        None => record.fields.callback_url.as_deref().and_then(|value| {
+            judge("callbackUrl", value, &record.origin("callbackUrl"))
+                .valid
+                .map(|url| display(&url))
+        }),
+    };
+    Some(match exact {
+        Some(uri) => format!(
+            "this record has no `redirectUri`: {REGISTER} as `{uri}` (and add `redirectUri: {uri}` to have it checked)"
+        ),
+        None => format!(
+            "this record has no `redirectUri`: {REGISTER} as `<Appmixer API URL>{CALLBACK_PATH}`, e.g. `https://api.acme.appmixer.cloud{CALLBACK_PATH}`; run with `--api-url` to get the exact URI"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{codes, record};
+
+    const GOOD: &str = "https://api.acme.appmixer.cloud/auth/azuredevops/callback";
+
+    fn judged(value: &str) -> Vec<Code> {
+        codes(&judge("redirectUri", value, &Origin::Literal).findings)
+    }
+
+    fn help(value: &str, code: Code) -> String {
+        judge("redirectUri", value, &Origin::Literal)
+            .findings
+            .into_iter()
+            .find(|finding| finding.code == code)
+            .and_then(|finding| finding.help)
+            .unwrap_or_default()
+    }
+
+    fn api(text: &str) -> RuleContext {
+        RuleContext {
+            api_url: Url::parse(text).ok(),
+        }
+    }
+
+    #[test]
+    fn good_uris_pass() {
+        for value in [
+            GOOD,
+            "https://API.acme.appmixer.cloud/auth/azuredevops/callback",
+            "https://api.contoso.com/auth/azuredevops/callback",
+            "https://contoso.com/appmixer/api/auth/azuredevops/callback",
+            "https://appmixer.contoso.com:8443/auth/azuredevops/callback",
+            "http://localhost/auth/azuredevops/callback",
+            "http://localhost:2200/auth/azuredevops/callback",
+            " https://api.acme.appmixer.cloud/auth/azuredevops/callback\n",
+        ] {
+            assert!(judged(value).is_empty(), "{value}: {:?}", judged(value));
+            assert!(
+                judge("redirectUri", value, &Origin::Literal)
+                    .valid
+                    .is_some()
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_urls() {
+        for value in [
+            "",
+            "api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "/auth/azuredevops/callback",
+            "https:/api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "https:\\\\api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "https://api.acme.appmixer.cloud/auth/azure\ndevops/callback",
+            "https://api.acme appmixer.cloud/auth/azuredevops/callback",
+            "https://:8080/auth/azuredevops/callback",
+            "not a url",
+            "mailto:admin@acme.com",
+        ] {
+            assert_eq!(
+                judged(value),
+                vec![Code::RedirectUriInvalidUrl],
+                "{value:?}"
+            );
+        }
+        assert!(
+            help(
+                "api.acme.appmixer.cloud/auth/azuredevops/callback",
+                Code::RedirectUriInvalidUrl
+            )
+            .contains(GOOD)
+        );
+    }
+
+    #[test]
+    fn schemes() {
+        for value in [
+            "http://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "http://127.0.0.1:3000/auth/azuredevops/callback",
+            "HTTPS://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "http://LOCALHOST/auth/azuredevops/callback",
+            "ftp://api.acme.appmixer.cloud/auth/azuredevops/callback",
+        ] {
+            assert_eq!(
+                judged(value),
+                vec![Code::RedirectUriInsecureScheme],
+                "{value}"
+            );
+        }
+        assert!(
+            help(
+                "http://api.acme.appmixer.cloud/auth/azuredevops/callback",
+                Code::RedirectUriInsecureScheme
+            )
+            .contains(GOOD)
+        );
+    }
+
+    #[test]
+    fn user_info_before_an_upper_case_localhost_does_not_panic() {
+        // The help once sliced the text at the host's length, inside the `€` here.
+        let value = "http://aaaaaaaa\u{20AC}@LOCALHOST/auth/azuredevops/callback";
+        assert_eq!(
+            help(value, Code::RedirectUriInsecureScheme),
+            "write `http://localhost/auth/azuredevops/callback`"
+        );
+    }
+
+    #[test]
+    fn paths() {
+        for value in [
+            "https://api.acme.appmixer.cloud/",
+            "https://api.acme.appmixer.cloud",
+            "https://api.acme.appmixer.cloud/auth/azure-devops/callback",
+            "https://api.acme.appmixer.cloud/api/auth/azuredevops/callback",
+            "https://api.contoso.com/auth/azuredevops",
+        ] {
+            assert_eq!(judged(value), vec![Code::RedirectUriWrongPath], "{value}");
+        }
+        let case = judge(
+            "redirectUri",
+            "https://api.acme.appmixer.cloud/auth/AzureDevOps/callback",
+            &Origin::Literal,
+        );
+        assert_eq!(codes(&case.findings), vec![Code::RedirectUriWrongPath]);
+        assert!(case.findings[0].message.contains("only in letter case"));
+        assert!(
+            help(
+                "https://appmixer.contoso.com/api/auth/azure-devops/callback",
+                Code::RedirectUriWrongPath
+            )
+            .contains("`https://appmixer.contoso.com/api/auth/azuredevops/callback`")
+        );
+    }
+
+    #[test]
+    fn trailing_slash_is_one_error() {
+        assert_eq!(
+            judged("https://api.acme.appmixer.cloud/auth/azuredevops/callback/"),
+            vec![Code::RedirectUriTrailingSlash]
+        );
+        assert_eq!(
+            judged("https://api.contoso.com/prefix/auth/azuredevops/callback/"),
+            vec![Code::RedirectUriTrailingSlash]
+        );
+    }
+
+    #[test]
+    fn query_fragment_characters_length() {
+        assert_eq!(
+            judged(&format!("{GOOD}?tenant=acme")),
+            vec![Code::RedirectUriHasQuery]
+        );
+        assert_eq!(judged(&format!("{GOOD}?")), vec![Code::RedirectUriHasQuery]);
+        assert_eq!(
+            judged(&format!("{GOOD}#top")),
+            vec![Code::RedirectUriHasFragment]
+        );
+        assert_eq!(
+            judged("https://api.contoso.com/a,b/auth/azuredevops/callback"),
+            vec![Code::RedirectUriForbiddenCharacter]
+        );
+        let long = format!("https://api.contoso.com/{}{CALLBACK_PATH}", "a".repeat(240));
+        assert_eq!(judged(&long), vec![Code::RedirectUriTooLong]);
+        let exactly = format!(
+            "https://api.contoso.com/{}{CALLBACK_PATH}",
+            "a".repeat(MAX_LENGTH - 24 - CALLBACK_PATH.len())
+        );
+        assert_eq!(exactly.chars().count(), MAX_LENGTH);
+        assert!(judged(&exactly).is_empty());
+    }
+
+    #[test]
+    fn placeholder_hosts() {
+        for value in [
+            "https://api.YOUR_SUBDOMAIN.appmixer.cloud/auth/azuredevops/callback",
+            "https://api.SUBDOMAIN.appmixer.cloud/auth/azuredevops/callback",
+            "https://api.<tenant>.appmixer.cloud/auth/azuredevops/callback",
+            "https://example.com/auth/azuredevops/callback",
+            "https://api.example.com/auth/azuredevops/callback",
+        ] {
+            assert_eq!(
+                judged(value),
+                vec![Code::RedirectUriPlaceholderHost],
+                "{value}"
+            );
+        }
+        assert!(!is_placeholder_host("api.contoso.com"));
+        assert!(!is_placeholder_host("api.acme.appmixer.cloud"));
+        assert!(!is_placeholder_host("localhost"));
+    }
+
+    #[test]
+    fn not_api_host_gives_the_corrected_uri() {
+        for (value, corrected) in [
+            (
+                "https://my.acme.appmixer.cloud/auth/azuredevops/callback",
+                GOOD,
+            ),
+            (
+                "https://backoffice.acme.appmixer.cloud/auth/azuredevops/callback",
+                GOOD,
+            ),
+            (
+                "https://acme.appmixer.cloud/auth/azuredevops/callback",
+                GOOD,
+            ),
+        ] {
+            assert_eq!(judged(value), vec![Code::RedirectUriNotApiHost], "{value}");
+            assert!(
+                help(value, Code::RedirectUriNotApiHost).contains(&format!("`{corrected}`")),
+                "{value}"
+            );
+        }
+        assert_eq!(
+            judged("https://appmixer.cloud/auth/azuredevops/callback"),
+            vec![Code::RedirectUriNotApiHost]
+        );
+    }
+
+    #[test]
+    fn expected_from_api_urls() {
+        for (api, expected) in [
+            ("https://api.acme.appmixer.cloud", GOOD),
+            ("https://api.acme.appmixer.cloud/", GOOD),
+            ("https://api.acme.appmixer.cloud//", GOOD),
+            (
+                "https://appmixer.contoso.com/api/",
+                "https://appmixer.contoso.com/api/auth/azuredevops/callback",
+            ),
+            (
+                "https://api.acme.appmixer.cloud/auth/azuredevops/callback",
+                GOOD,
+            ),
+            (
+                "http://localhost:2200",
+                "http://localhost:2200/auth/azuredevops/callback",
+            ),
+        ] {
+            let api = Url::parse(api).map(|url| expected_from_api_url(&url));
+            assert_eq!(api.as_deref(), Ok(expected));
+        }
+    }
+
+    #[test]
+    fn mismatch_against_api_url() {
+        let context = api("https://api.acme.appmixer.cloud/");
+        assert!(check(&record(&[("redirectUri", GOOD)]), &context).is_empty());
+        let other = "https://api.other.appmixer.cloud/auth/azuredevops/callback";
+        let findings = check(
+            &record(&[("redirectUri", GOOD), ("callbackUrl", other)]),
+            &context,
+        );
+        assert_eq!(codes(&findings), vec![Code::RedirectUriMismatch]);
+        assert_eq!(findings[0].key.as_deref(), Some("callbackUrl"));
+        assert!(findings[0].message.contains(GOOD));
+        // Self-managed with a path prefix.
+        let context = api("https://appmixer.contoso.com/api");
+        assert!(
+            check(
+                &record(&[(
+                    "redirectUri",
+                    "https://appmixer.contoso.com/api/auth/azuredevops/callback"
+                )]),
+                &context
+            )
+            .is_empty()
+        );
+        // A value with its own error is not compared too.
+        let findings = check(&record(&[("redirectUri", &format!("{GOOD}/"))]), &api(GOOD));
+        assert_eq!(codes(&findings), vec![Code::RedirectUriTrailingSlash]);
+    }
+
+    #[test]
+    fn mismatch_between_keys() {
+        let other = "https://api.other.appmixer.cloud/auth/azuredevops/callback";
+        let none = RuleContext::default();
+        let findings = check(
+            &record(&[("redirectUri", GOOD), ("callbackUrl", other)]),
+            &none,
+        );
+        assert_eq!(codes(&findings), vec![Code::RedirectUriMismatch]);
+        assert_eq!(findings[0].key.as_deref(), Some("callbackUrl"));
+        assert!(
+            check(
+                &record(&[
+                    ("redirectUri", GOOD),
+                    (
+                        "callbackUrl",
+                        "https://API.acme.appmixer.cloud:443/auth/azuredevops/callback"
+                    )
+                ]),
+                &none
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn notes_give_the_uri_to_register() {
+        let with_api = notes(
+            &record(&[("clientId", "x")]),
+            &api("https://api.acme.appmixer.cloud"),
+        );
+        assert!(with_api.is_some_and(|note| note.contains(&format!("`{GOOD}`"))));
+        let from_callback = notes(&record(&[("callbackUrl", GOOD)]), &RuleContext::default());
+        assert!(from_callback.is_some_and(|note| note.contains(&format!("`{GOOD}`"))));
+        let generic = notes(&record(&[]), &RuleContext::default());
+        assert!(generic.is_some_and(|note| note.contains("--api-url")));
+        assert!(notes(&record(&[("redirectUri", GOOD)]), &RuleContext::default()).is_none());
+    }
+
+    #[test]
+    fn user_info_is_not_shown() {
+        let context = api("https://api.acme.appmixer.cloud");
+        let findings = check(
+            &record(&[(
+                "redirectUri",
+                "https://user:hunter22@api.other.appmixer.cloud/auth/azuredevops/callback",
+            )]),
+            &context,
+        );
+        assert_eq!(codes(&findings), vec![Code::RedirectUriMismatch]);
+        assert!(!findings[0].message.contains("hunter22"));
+    }
+}

@@ -168,14 +168,15 @@ fn run_check(args: CheckArgs) -> u8 {
     } else {
         args.paths.clone()
     };
+    // `--output -` is standard output, as `-` is standard input among the paths.
+    let output_file = args
+        .output
+        .as_deref()
+        .filter(|path| *path != std::path::Path::new("-"));
     let (mut inputs, mut input_errors) = source::collect_inputs(&paths, stdin_format);
     // A report written into a directory being checked must not be checked on the next run as
     // if it were a configuration file.
-    if let Some(output) = args
-        .output
-        .as_deref()
-        .and_then(|path| path.canonicalize().ok())
-    {
+    if let Some(output) = output_file.and_then(|path| path.canonicalize().ok()) {
         inputs.retain(|input| match input {
             source::Input::File { path, .. } => path.canonicalize().ok().as_ref() != Some(&output),
             source::Input::Stdin { .. } => true,
@@ -205,7 +206,7 @@ fn run_check(args: CheckArgs) -> u8 {
         OutputFormat::Junit => Format::Junit,
         OutputFormat::Gitlab => Format::Gitlab,
     };
-    let to_file = args.output.is_some();
+    let to_file = output_file.is_some();
     let to_terminal = !to_file && std::io::stdout().is_terminal();
     let run = report::Run {
         deny_warnings: args.deny_warnings,
@@ -216,7 +217,7 @@ fn run_check(args: CheckArgs) -> u8 {
         eprintln!("error: {error}");
     }
     let status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
-    let written = match &args.output {
+    let written = match output_file {
         Some(path) => match std::fs::write(path, rendered.as_bytes()) {
             Ok(()) => {
                 let summary = report.summary();

@@ -771,3 +771,48 @@ fn man_page_from_the_clap_definitions() {
     assert!(check.contains("deny\\-warnings"));
     assert!(dir.path().join("connector-lint.1").exists());
 }
+
+#[test]
+fn output_dash_is_standard_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clean = manifest_dir().join(FIXTURES).join("clean.yaml");
+    let output = run_in(
+        dir.path(),
+        &[
+            "check",
+            &clean.to_string_lossy(),
+            "--format",
+            "gitlab",
+            "--output",
+            "-",
+        ],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_eq!(json(&output.stdout), json("[]"));
+    assert!(!dir.path().join("-").exists());
+}
+
+#[test]
+fn standard_input_findings_are_file_less_annotations() {
+    let output = Command::cargo_bin("connector-lint")
+        .expect("binary")
+        .args(["check", "-", "--format", "github"])
+        .write_stdin("clientId: 12\n")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in stdout.lines() {
+        let command = parse_workflow_command(line);
+        assert!(!command.properties.contains_key("file"));
+        assert!(command.data.starts_with("stdin:1:"), "{}", command.data);
+    }
+    let output = Command::cargo_bin("connector-lint")
+        .expect("binary")
+        .args(["check", "-", "--format", "azure"])
+        .write_stdin("clientId: 12\n")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let first = parse_logging_command(stdout.lines().next().expect("a line"));
+    assert!(!first.properties.contains_key("sourcepath"));
+}

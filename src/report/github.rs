@@ -83,8 +83,8 @@ pub fn render(files: &[RedactedFile], run: Run<'_>) -> String {
                 properties.push(format!("endLine={}", location.end.line));
                 properties.push(format!("endColumn={}", location.end.column));
                 prefix = format!(
-                    "{}{}:{}: ",
-                    path.map(|path| format!("{path}:")).unwrap_or_default(),
+                    "{}:{}:{}: ",
+                    path.unwrap_or("stdin"),
                     location.start.line,
                     location.start.column
                 );

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Check the Appmixer Backoffice configuration of the Azure DevOps connector (appmixer:azuredevops) before it goes live.",
     long_about = "Check the Appmixer Backoffice configuration of the Azure DevOps connector (appmixer:azuredevops) before it goes live.\n\nIt validates the shape of each record against the connector's JSON Schema, applies the rules a schema cannot express (Secret ID pasted instead of the secret Value, Studio host instead of API host, stray whitespace, ...), and with --probe asks Microsoft Entra ID whether tenant, client id and secret really work.\n\nExit status: 0 no error, 1 errors found (or warnings with --deny-warnings), 2 usage error or unreadable input, 3 a requested probe reached no verdict.",
-    after_help = "Examples:\n  connector-lint check config/azdo.yaml\n  connector-lint check configs/ --format json --output report.json\n  connector-lint check - --stdin-format json < service-config.json\n  connector-lint explain client-secret/looks-like-secret-id\n  connector-lint init > azdo.yaml"
+    after_help = "Examples:\n  connector-lint check config/azdo.yaml\n  connector-lint check configs/ --format json --output report.json\n  connector-lint check - --stdin-format json < service-config.json\n  connector-lint explain client-secret/looks-like-secret-id\n  connector-lint init > azdo.yaml\n  connector-lint check . --format sarif --output connector-lint.sarif\n  connector-lint completions bash > ~/.local/share/bash-completion/completions/connector-lint"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,6 +34,18 @@ pub enum Command {
     },
     /// Print a commented starter configuration (secret taken from ${AZDO_CLIENT_SECRET}).
     Init,
+    /// Print a shell completion script, e.g. `connector-lint completions bash > /etc/bash_completion.d/connector-lint`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on standard output, or write one page per command into a directory.
+    Man {
+        /// Write connector-lint.1, connector-lint-check.1, ... into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,6 +54,16 @@ pub enum OutputFormat {
     Human,
     /// The JSON report (version 1) described in the README.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning (`upload-sarif`) and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the files of a pull request.
+    Github,
+    /// Azure Pipelines logging commands (`##vso[task.logissue]`), then `task.complete`.
+    Azure,
+    /// JUnit XML: one test case per file, a failure per error.
+    Junit,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use connector_lint::catalogue::Code;
 use connector_lint::check::Options;
@@ -20,6 +20,8 @@ fn main() -> ExitCode {
         Command::Schema => print(&record::json_schema_text()),
         Command::Explain { code, list } => run_explain(code.as_deref(), list),
         Command::Init => print(explain::STARTER_CONFIG),
+        Command::Completions { shell } => run_completions(shell),
+        Command::Man { dir } => run_man(dir.as_deref()),
     };
     ExitCode::from(status)
 }
@@ -36,6 +38,44 @@ fn print(text: &str) -> u8 {
         Err(error) => {
             eprintln!("error: cannot write the output: {error}");
             2
+        }
+    }
+}
+
+/// Completions come from the clap definitions, so they cannot drift from the real flags.
+fn run_completions(shell: clap_complete::Shell) -> u8 {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "connector-lint", &mut script);
+    print(&String::from_utf8_lossy(&script))
+}
+
+/// The man page, generated from the clap definitions: the top-level page on standard output, or
+/// with `--dir` one page per command (the top-level page alone does not list `check`'s flags).
+fn run_man(dir: Option<&std::path::Path>) -> u8 {
+    let command = Cli::command();
+    match dir {
+        Some(dir) => match std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(command, dir))
+        {
+            Ok(()) => 0,
+            Err(error) => {
+                eprintln!(
+                    "error: cannot write the man pages to {}: {error}",
+                    dir.display()
+                );
+                2
+            }
+        },
+        None => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(command).render(&mut page) {
+                Ok(()) => print(&String::from_utf8_lossy(&page)),
+                Err(error) => {
+                    eprintln!("error: cannot render the man page: {error}");
+                    2
+                }
+            }
         }
     }
 }
@@ -128,7 +168,27 @@ fn run_check(args: CheckArgs) -> u8 {
     } else {
         args.paths.clone()
     };
-    let (inputs, mut input_errors) = source::collect_inputs(&paths, stdin_format);
+    // `--output -` is standard output, as `-` is standard input among the paths.
+    let output_file = args
+        .output
+        .as_deref()
+        .filter(|path| *path != std::path::Path::new("-"));
+    let (mut inputs, mut input_errors) = source::collect_inputs(&paths, stdin_format);
+    // A report written into a directory being checked must not be checked on the next run as
+    // if it were a configuration file.
+    if let Some(output) = output_file.and_then(|path| path.canonicalize().ok()) {
+        inputs.retain(|input| match input {
+            source::Input::File { path, .. } => path.canonicalize().ok().as_ref() != Some(&output),
+            source::Input::Stdin { .. } => true,
+        });
+        if inputs.is_empty() && input_errors.is_empty() {
+            input_errors.extend(
+                paths
+                    .iter()
+                    .map(|path| source::InputError::NoConfigFiles(path.clone())),
+            );
+        }
+    }
     let options = Options {
         max_file_size: args.max_file_size,
         rules: RuleContext { api_url },
@@ -140,15 +200,24 @@ fn run_check(args: CheckArgs) -> u8 {
     let format = match args.format {
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
+        OutputFormat::Azure => Format::Azure,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Gitlab => Format::Gitlab,
     };
-    let to_file = args.output.is_some();
+    let to_file = output_file.is_some();
     let to_terminal = !to_file && std::io::stdout().is_terminal();
-    let rendered = report::render(&report, format, style_for(&args, to_terminal));
+    let run = report::Run {
+        deny_warnings: args.deny_warnings,
+        input_errors: &input_errors,
+    };
+    let rendered = report::render_run(&report, format, style_for(&args, to_terminal), run);
     for error in &input_errors {
         eprintln!("error: {error}");
     }
     let status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
-    let written = match &args.output {
+    let written = match output_file {
         Some(path) => match std::fs::write(path, rendered.as_bytes()) {
             Ok(()) => {
                 let summary = report.summary();

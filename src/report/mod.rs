@@ -1,20 +1,45 @@
 //! Reports: one module per format behind one entry point. Every format receives the files only
 //! after `redact` has masked secret spans and scrubbed messages, so no format can forget to.
 
+pub mod azure;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod redact;
+pub mod sarif;
 
 use crate::catalogue::{Code, Severity};
 use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
-use crate::source::SourceText;
+use crate::source::{InputError, SourceText};
 
 /// The output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning, Azure DevOps SARIF viewer, IDEs).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`).
+    Github,
+    /// Azure Pipelines logging commands (`##vso[task.logissue ...]`).
+    Azure,
+    /// JUnit XML: one suite, one test case per file.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+}
+
+/// What the CI formats need to know about a run beyond its files: how the gate is set and which
+/// inputs could not be read. Without it a gate could report success for a run whose exit status
+/// says it failed (a missing path), or disagree with `--deny-warnings`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Run<'a> {
+    pub deny_warnings: bool,
+    /// Inputs that could not be checked at all (exit status 2).
+    pub input_errors: &'a [InputError],
 }
 
 /// How the human format draws.
@@ -172,12 +197,33 @@ pub fn redact(report: &Report) -> Vec<RedactedFile> {
         .collect()
 }
 
-/// Renders a whole report in one format.
+/// Renders a whole report in one format, for a run with no input errors and default gating.
 pub fn render(report: &Report, format: Format, style: Style) -> String {
+    render_run(report, format, style, Run::default())
+}
+
+/// Renders a whole report in one format; the CI formats also report the run's input errors and
+/// its gate verdict.
+pub fn render_run(report: &Report, format: Format, style: Style, run: Run<'_>) -> String {
     let files = redact(report);
     let summary = report.summary();
+    let status = exit_status(report, run.deny_warnings, !run.input_errors.is_empty());
     match format {
         Format::Human => human::render(&files, summary, style),
         Format::Json => json::render(&files, summary),
+        Format::Sarif => sarif::render(&files, run, status),
+        Format::Github => github::render(&files, run),
+        Format::Azure => azure::render(&files, summary, run, status),
+        Format::Junit => junit::render(&files, run),
+        Format::Gitlab => gitlab::render(&files),
+    }
+}
+
+/// Whether a diagnostic fails the gate: errors always, warnings under `--deny-warnings`.
+pub fn fails_gate(severity: Severity, deny_warnings: bool) -> bool {
+    match severity {
+        Severity::Error => true,
+        Severity::Warning => deny_warnings,
+        Severity::Info => false,
     }
 }

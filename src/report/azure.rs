@@ -1,0 +1,157 @@
+//! `--format azure`: Azure Pipelines logging commands, one `task.logissue` per error or warning,
+//! then one `task.complete` with the gate's verdict:
+//!
+//! ```text
+//! ##vso[task.logissue type=error;sourcepath=config/azdo.yaml;linenumber=3;columnnumber=15;code=client-id/not-guid;]message
+//! ##vso[task.complete result=Failed;]connector-lint: 1 error, 0 warnings
+//! ```
+//!
+//! Escaping follows `azure-pipelines-task-lib` (`node/taskcommand.ts`): `%` becomes `%AZP25`
+//! first (the agent decodes it back; a plain `%25` would be shown literally), then line breaks,
+//! and in properties also `;` (the property separator) and `]` (the end of the properties).
+//!
+//! `task.logissue` knows only `error` and `warning`, so infos are not emitted.
+
+use std::fmt::Write as _;
+
+use super::{RedactedFile, Run, Summary};
+use crate::catalogue::Severity;
+
+/// `escapedata` of the task library: the message after `]`.
+pub fn escape_data(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '%' => out.push_str("%AZP25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `escape` of the task library: a `key=value;` property inside the brackets.
+pub fn escape_property(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '%' => out.push_str("%AZP25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ']' => out.push_str("%5D"),
+            ';' => out.push_str("%3B"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The task result for the run's exit status: a failing run fails the task even when the
+/// script step ignores the exit status; a run with only warnings (or an inconclusive probe)
+/// succeeds with issues.
+fn result(status: u8, summary: Summary) -> &'static str {
+    match status {
+        0 if summary.warnings == 0 => "Succeeded",
+        0 | 3 => "SucceededWithIssues",
+        _ => "Failed",
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+pub fn render(files: &[RedactedFile], summary: Summary, run: Run<'_>, status: u8) -> String {
+    let mut out = String::new();
+    for error in run.input_errors {
+        let _ = writeln!(
+            out,
+            "##vso[task.logissue type=error;]{}",
+            escape_data(&error.to_string())
+        );
+    }
+    for file in files {
+        for diagnostic in &file.diagnostics {
+            let kind = match diagnostic.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => continue,
+            };
+            let mut properties = format!("type={kind};");
+            // Standard input has no source path the agent could link to.
+            if file.path != "-" {
+                let _ = write!(properties, "sourcepath={};", escape_property(&file.path));
+            }
+            if let Some(location) = &diagnostic.location {
+                let _ = write!(
+                    properties,
+                    "linenumber={};columnnumber={};",
+                    location.start.line, location.start.column
+                );
+            }
+            let _ = write!(
+                properties,
+                "code={};",
+                escape_property(diagnostic.code.as_str())
+            );
+            let mut message = diagnostic.message.clone();
+            if let Some(help) = &diagnostic.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            let _ = writeln!(
+                out,
+                "##vso[task.logissue {properties}]{}",
+                escape_data(&message)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "##vso[task.complete result={};]{}",
+        result(status, summary),
+        escape_data(&format!(
+            "connector-lint: {} checked, {}, {}",
+            plural(summary.files, "file"),
+            plural(summary.errors, "error"),
+            plural(summary.warnings, "warning")
+        ))
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_escapes_percent_and_line_breaks_only() {
+        assert_eq!(escape_data("50%;a]b\r\nc"), "50%AZP25;a]b%0D%0Ac");
+    }
+
+    #[test]
+    fn properties_also_escape_separators() {
+        assert_eq!(
+            escape_property("a%;b]c:d,e\r\n"),
+            "a%AZP25%3Bb%5Dc:d,e%0D%0A"
+        );
+    }
+
+    #[test]
+    fn results_follow_the_exit_status() {
+        let warnings = Summary {
+            warnings: 1,
+            ..Summary::default()
+        };
+        assert_eq!(result(0, Summary::default()), "Succeeded");
+        assert_eq!(result(0, warnings), "SucceededWithIssues");
+        assert_eq!(result(3, Summary::default()), "SucceededWithIssues");
+        assert_eq!(result(1, warnings), "Failed");
+        assert_eq!(result(2, Summary::default()), "Failed");
+    }
+}

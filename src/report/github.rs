@@ -1,0 +1,133 @@
+//! `--format github`: GitHub Actions workflow commands, one line per diagnostic:
+//!
+//! ```text
+//! ::error file=config/azdo.yaml,line=3,col=15,endLine=3,endColumn=51,title=client-id/not-guid::config/azdo.yaml:3:15: message
+//! ```
+//!
+//! The runner turns each line into an annotation on the file. Properties and data are escaped
+//! separately, exactly as `@actions/core` (`packages/core/src/command.ts`) escapes them, so a
+//! path or message holding `%`, `,`, `:` or a newline cannot end a property early or start a
+//! command of its own on the next line.
+
+use std::fmt::Write as _;
+
+use super::{RedactedFile, Run};
+use crate::catalogue::Severity;
+
+/// `escapeData` of `@actions/core`: what follows the closing `::`.
+pub fn escape_data(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `escapeProperty` of `@actions/core`: a `key=value` before the `::`, where `,` separates
+/// properties and `:` ends them.
+pub fn escape_property(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' => out.push_str("%3A"),
+            ',' => out.push_str("%2C"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+pub fn render(files: &[RedactedFile], run: Run<'_>) -> String {
+    let mut out = String::new();
+    // Inputs that could not be read get a file-less error, so the run's failure shows in the
+    // job's annotations and not only in its log.
+    for error in run.input_errors {
+        let _ = writeln!(
+            out,
+            "::error title={}::{}",
+            escape_property("connector-lint"),
+            escape_data(&error.to_string())
+        );
+    }
+    for file in files {
+        // Standard input has no file to annotate; its findings become file-less annotations.
+        let path = (file.path != "-").then_some(file.path.as_str());
+        for diagnostic in &file.diagnostics {
+            let mut properties = Vec::new();
+            // The message repeats `path:line:col`: the properties only feed the annotation, the
+            // log line shows the data alone.
+            let mut prefix = String::new();
+            if let Some(path) = path {
+                properties.push(format!("file={}", escape_property(path)));
+                prefix = format!("{path}: ");
+            }
+            if let Some(location) = &diagnostic.location {
+                properties.push(format!("line={}", location.start.line));
+                properties.push(format!("col={}", location.start.column));
+                properties.push(format!("endLine={}", location.end.line));
+                properties.push(format!("endColumn={}", location.end.column));
+                prefix = format!(
+                    "{}:{}:{}: ",
+                    path.unwrap_or("stdin"),
+                    location.start.line,
+                    location.start.column
+                );
+            }
+            properties.push(format!(
+                "title={}",
+                escape_property(diagnostic.code.as_str())
+            ));
+            let mut message = format!("{prefix}{}", diagnostic.message);
+            if let Some(help) = &diagnostic.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            let _ = writeln!(
+                out,
+                "::{} {}::{}",
+                command(diagnostic.severity),
+                properties.join(","),
+                escape_data(&message)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_escapes_percent_and_line_breaks_only() {
+        assert_eq!(escape_data("50%,a:b;c]\r\nd"), "50%25,a:b;c]%0D%0Ad");
+    }
+
+    #[test]
+    fn properties_also_escape_separators() {
+        assert_eq!(escape_property("a%,b:c;d]\r\n"), "a%25%2Cb%3Ac;d]%0D%0A");
+    }
+
+    #[test]
+    fn escaping_runs_percent_first() {
+        // An escape sequence in the input must survive: `%0A` is data, not a line break.
+        assert_eq!(escape_data("%0A"), "%250A");
+        assert_eq!(escape_property("%3A"), "%253A");
+    }
+}

@@ -1,0 +1,454 @@
+//! `--format sarif`: SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
+//!
+//! Small hand-written serde structs rather than a SARIF crate: only the fields consumers use,
+//! and full control over `columnKind` and `helpUri`. The driver lists only the rules that fired
+//! (with the catalogue's title, explanation, fix and help URI); each result points at its rule
+//! by id and index. Artifact URIs are relative to `%SRCROOT%` (the directory the run started in,
+//! in CI the checkout), percent-encoded; columns count Unicode code points, as ours do, and the
+//! end column is exclusive, as SARIF's is.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{RedactedFile, Run};
+use crate::catalogue::{CATALOGUE, Code, Severity};
+use crate::diagnostic::Diagnostic;
+
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/appmixer-connectors/connector-lint";
+/// The base the relative artifact URIs resolve against.
+const SRCROOT: &str = "%SRCROOT%";
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<SarifRun>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun {
+    tool: Tool,
+    invocations: Vec<Invocation>,
+    original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
+    results: Vec<SarifResult>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: &'static str,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    exit_code: u8,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    /// The JSON Pointer of the key or value, prefixed by the document index in a YAML stream.
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// Characters kept as they are in a URI path: RFC 3986 unreserved characters and `/`. Anything
+/// else (space, `%`, `:`, `#`, `?`, non-ASCII) is percent-encoded byte by byte, so a path is
+/// never read as a scheme, query or fragment.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The artifact location of a reported path: relative to `%SRCROOT%` when the path is relative
+/// (or absolute but under `base`, the working directory); an absolute `file:` URI otherwise;
+/// a description without a URI for standard input, which has no file.
+fn artifact_location(path: &str, base: Option<&str>) -> ArtifactLocation {
+    if path == "-" {
+        return ArtifactLocation {
+            uri: None,
+            uri_base_id: None,
+            description: Some(Text {
+                text: "standard input".to_owned(),
+            }),
+        };
+    }
+    let relative = match base {
+        Some(base) if is_absolute(path) => {
+            let base = base.trim_end_matches('/');
+            path.strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .map(str::to_owned)
+        }
+        _ if is_absolute(path) => None,
+        _ => Some(path.to_owned()),
+    };
+    match relative {
+        Some(relative) => {
+            let mut relative = relative.as_str();
+            while let Some(rest) = relative.strip_prefix("./") {
+                relative = rest.trim_start_matches('/');
+            }
+            ArtifactLocation {
+                uri: Some(encode_path(relative)),
+                uri_base_id: Some(SRCROOT),
+                description: None,
+            }
+        }
+        None => {
+            // `C:/x` on Windows needs the extra slash of `file:///C:/x`; keep the drive colon.
+            let absolute = path.trim_start_matches('/');
+            let encoded = match absolute.split_once(':') {
+                Some((drive, rest)) if drive.len() == 1 => format!("{drive}:{}", encode_path(rest)),
+                _ => encode_path(absolute),
+            };
+            ArtifactLocation {
+                uri: Some(format!("file:///{encoded}")),
+                uri_base_id: None,
+                description: None,
+            }
+        }
+    }
+}
+
+fn is_absolute(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with('/')
+        || (bytes.len() >= 3
+            && bytes[0].is_ascii_alphabetic()
+            && bytes[1] == b':'
+            && bytes[2] == b'/')
+}
+
+fn result(
+    diagnostic: &Diagnostic,
+    path: &str,
+    base: Option<&str>,
+    rule_index: usize,
+) -> SarifResult {
+    // GitHub code scanning needs a region on every result; a finding about the whole file
+    // points at its first line.
+    let region = match &diagnostic.location {
+        Some(location) => Region {
+            start_line: location.start.line,
+            start_column: Some(location.start.column),
+            end_line: Some(location.end.line),
+            end_column: Some(location.end.column),
+        },
+        None => Region {
+            start_line: 1,
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        },
+    };
+    let logical_locations = diagnostic
+        .location
+        .iter()
+        .map(|location| LogicalLocation {
+            fully_qualified_name: if location.document == 0 {
+                location.pointer.clone()
+            } else {
+                format!("document {}: {}", location.document + 1, location.pointer)
+            },
+            kind: "member",
+        })
+        .collect();
+    let mut message = diagnostic.message.clone();
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    SarifResult {
+        rule_id: diagnostic.code.as_str(),
+        rule_index,
+        level: level(diagnostic.severity),
+        message: Text { text: message },
+        locations: vec![Location {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact_location(path, base),
+                region,
+            },
+            logical_locations,
+        }],
+    }
+}
+
+fn descriptor(code: Code) -> ReportingDescriptor {
+    let rule = code.rule();
+    ReportingDescriptor {
+        id: rule.id,
+        short_description: Text {
+            text: rule.title.to_owned(),
+        },
+        full_description: Text {
+            text: rule.why.to_owned(),
+        },
+        help: Help {
+            text: rule.fix.to_owned(),
+            markdown: format!(
+                "{}\n\n**Fix:** {}\n\nSee `connector-lint explain {}` or [the rule's documentation]({}).",
+                rule.why,
+                rule.fix,
+                rule.id,
+                rule.help_uri()
+            ),
+        },
+        help_uri: rule.help_uri(),
+        default_configuration: Configuration {
+            level: level(rule.severity),
+        },
+    }
+}
+
+pub fn render(files: &[RedactedFile], run: Run<'_>, status: u8) -> String {
+    let base = std::env::current_dir()
+        .ok()
+        .map(|dir| dir.to_string_lossy().replace('\\', "/"));
+    render_with_base(files, run, status, base.as_deref())
+}
+
+/// `render` with the working directory given, so tests are independent of where they run.
+pub fn render_with_base(
+    files: &[RedactedFile],
+    run: Run<'_>,
+    status: u8,
+    base: Option<&str>,
+) -> String {
+    // Only the rules that fired, in catalogue order, so the output is deterministic and small.
+    let fired: Vec<Code> = CATALOGUE
+        .iter()
+        .map(|rule| rule.code)
+        .filter(|code| {
+            files
+                .iter()
+                .flat_map(|file| &file.diagnostics)
+                .any(|diagnostic| diagnostic.code == *code)
+        })
+        .collect();
+    let results = files
+        .iter()
+        .flat_map(|file| {
+            file.diagnostics.iter().map(|diagnostic| {
+                let index = fired
+                    .iter()
+                    .position(|code| *code == diagnostic.code)
+                    .unwrap_or_default();
+                result(diagnostic, &file.path, base, index)
+            })
+        })
+        .collect();
+    let notifications = run
+        .input_errors
+        .iter()
+        .map(|error| Notification {
+            level: "error",
+            message: Text {
+                text: error.to_string(),
+            },
+        })
+        .collect();
+    let mut base_ids = BTreeMap::new();
+    base_ids.insert(
+        SRCROOT,
+        ArtifactLocation {
+            uri: None,
+            uri_base_id: None,
+            description: Some(Text {
+                text: "The directory connector-lint ran in (in CI, the repository checkout)."
+                    .to_owned(),
+            }),
+        },
+    );
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![SarifRun {
+            tool: Tool {
+                driver: Driver {
+                    name: env!("CARGO_PKG_NAME"),
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: INFORMATION_URI,
+                    rules: fired.into_iter().map(descriptor).collect(),
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: run.input_errors.is_empty(),
+                exit_code: status,
+                tool_execution_notifications: notifications,
+            }],
+            original_uri_base_ids: base_ids,
+            results,
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(path: &str, base: Option<&str>) -> (Option<String>, Option<&'static str>) {
+        let location = artifact_location(path, base);
+        (location.uri, location.uri_base_id)
+    }
+
+    #[test]
+    fn relative_paths_are_relative_uris() {
+        assert_eq!(
+            uri("./config/azdo.yaml", None),
+            (Some("config/azdo.yaml".to_owned()), Some(SRCROOT))
+        );
+        assert_eq!(
+            uri("a b/100%;x:y#z?.yaml", None),
+            (
+                Some("a%20b/100%25%3Bx%3Ay%23z%3F.yaml".to_owned()),
+                Some(SRCROOT)
+            )
+        );
+        assert_eq!(
+            uri("é.yaml", None),
+            (Some("%C3%A9.yaml".to_owned()), Some(SRCROOT))
+        );
+    }
+
+    #[test]
+    fn absolute_paths_under_the_base_become_relative() {
+        assert_eq!(
+            uri("/work/repo/config/a.yaml", Some("/work/repo")),
+            (Some("config/a.yaml".to_owned()), Some(SRCROOT))
+        );
+        assert_eq!(
+            uri("/elsewhere/a.yaml", Some("/work/repo")),
+            (Some("file:///elsewhere/a.yaml".to_owned()), None)
+        );
+        assert_eq!(
+            uri("C:/x y/a.yaml", None),
+            (Some("file:///C:/x%20y/a.yaml".to_owned()), None)
+        );
+    }
+
+    #[test]
+    fn standard_input_has_no_uri() {
+        assert_eq!(uri("-", None), (None, None));
+    }
+}

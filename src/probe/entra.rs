@@ -80,7 +80,7 @@ impl Entra {
         self.with_retries(|| {
             match self.exchange(self.token_request(url.clone(), client_id, secret)) {
                 Ok((status, headers, body)) => classify::classify(status, &headers, &body),
-                Err(verdict) => verdict,
+                Err(unreachable) => unreachable.into(),
             }
         })
     }
@@ -130,7 +130,7 @@ impl Entra {
                             Discovery::Stop(verdict) => verdict,
                         }
                     }
-                    Err(verdict) => verdict,
+                    Err(unreachable) => unreachable.into(),
                 }
             });
             if verdict.code == Code::ProbeOk {
@@ -179,7 +179,7 @@ impl Entra {
 
     /// Sends a request and reads at most `MAX_BODY` bytes of the answer. The deadline covers the
     /// body too: a server trickling bytes is cut off once the timeout has passed.
-    fn exchange(&self, request: RequestBuilder) -> Result<(u16, HeaderMap, Vec<u8>), Verdict> {
+    fn exchange(&self, request: RequestBuilder) -> Result<(u16, HeaderMap, Vec<u8>), Unreachable> {
         let started = Instant::now();
         let response = request
             .send()
@@ -195,7 +195,7 @@ impl Entra {
                 Ok(read) => body.extend_from_slice(&chunk[..read]),
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(error) => {
-                    return Err(Verdict::new(Code::ProbeUnreachable).with_detail(format!(
+                    return Err(Unreachable(format!(
                         "the answer from {} broke off: {}",
                         self.host(),
                         one_line(&error.to_string(), 200)
@@ -209,15 +209,15 @@ impl Entra {
         Ok((status, headers, body))
     }
 
-    fn timed_out(&self) -> Verdict {
-        Verdict::new(Code::ProbeUnreachable).with_detail(format!(
+    fn timed_out(&self) -> Unreachable {
+        Unreachable(format!(
             "no complete answer from {} within {} (`--timeout`)",
             self.host(),
             seconds(self.timeout)
         ))
     }
 
-    fn transport_failure(&self, error: &reqwest::Error) -> Verdict {
+    fn transport_failure(&self, error: &reqwest::Error) -> Unreachable {
         if error.is_timeout() {
             return self.timed_out();
         }
@@ -227,7 +227,7 @@ impl Entra {
         } else {
             format!("the request to {} failed: {cause}", self.host())
         };
-        Verdict::new(Code::ProbeUnreachable).with_detail(detail)
+        Unreachable(detail)
     }
 
     /// `host[:port]` of the authority, for messages.
@@ -237,6 +237,15 @@ impl Entra {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         }
+    }
+}
+
+/// No answer at all (DNS, connection, TLS, timeout, a broken body): what happened, on one line.
+struct Unreachable(String);
+
+impl From<Unreachable> for Verdict {
+    fn from(unreachable: Unreachable) -> Verdict {
+        Verdict::new(Code::ProbeUnreachable).with_detail(unreachable.0)
     }
 }
 

@@ -363,7 +363,7 @@ pub fn describe(verdict: &Verdict, probed: &Probed<'_>) -> Finding {
         .unwrap_or_default();
     let tenant = probed.tenant;
     let tenant_key = probed.from_file.then_some("tenantId");
-    let secret_origin = probed.record.origin("clientSecret").describe();
+    let secret_origin = secret_source(&probed.record.origin("clientSecret"));
     let answer = answer(verdict);
     let paste = paste_advice(&probed.record.origin("clientSecret"));
     let (key, message, help) = match verdict.code {
@@ -444,6 +444,23 @@ pub fn describe(verdict: &Verdict, probed: &Probed<'_>) -> Finding {
 const NOT_PROVED: &str = "Not proved by the probe: that the redirect URI is registered on the app (Authentication > Web > Redirect URIs), and that users can consent to the delegated Azure DevOps `user_impersonation` permission. The first sign-in through Appmixer tests both.";
 
 const NEW_SECRET: &str = "In the Azure portal open Microsoft Entra ID > App registrations > your app > Certificates & secrets, choose New client secret and copy its Value (shown only once; not the Secret ID).";
+
+/// " (from the environment variable `NAME`)": not the `${NAME}` spelling, which is the secret's
+/// source text and so masked by the report layer wherever it appears.
+fn secret_source(origin: &Origin) -> String {
+    match origin {
+        Origin::Literal => String::new(),
+        Origin::Environment(names) => {
+            let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+            let noun = if names.len() == 1 {
+                "variable"
+            } else {
+                "variables"
+            };
+            format!(" (from the environment {noun} {})", names.join(", "))
+        }
+    }
+}
 
 fn paste_advice(origin: &Origin) -> String {
     match origin {

@@ -459,6 +459,14 @@ fn an_invalid_tenant_flag_sends_nothing() {
 }
 
 #[test]
+fn an_invalid_tenant_in_the_file_sends_nothing() {
+    let (run, fake) = token_scenario(Reply::token(), "bad-tenant.yaml", &[]);
+    assert_eq!(run.status, 1);
+    run.expect_one("tenant/invalid", "/tenantId");
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
 fn the_tenant_flag_overrides_the_record() {
     let fake = FakeEntra::scripted(Reply::discovery(), Reply::token());
     let run = probe(

@@ -679,9 +679,9 @@ fn execute(
 
 fn progress_bar(count: usize) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(count as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "probing Entra {bar:30.cyan/blue} {pos}/{len} records ({elapsed})",
-    ) {
+    if let Ok(style) =
+        ProgressStyle::with_template("probing Entra [{bar:30}] {pos}/{len} records ({elapsed})")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar

@@ -150,10 +150,10 @@ pub fn render(files: &[RedactedFile], summary: Summary, style: Style) -> String 
 /// The closing note of a `--probe` run: what the probe proved, and what no probe can.
 pub fn probe_note(summary: &crate::probe::Summary) -> String {
     let mut out = format!(
-        "Probe ({}): {} of {} asked of Entra",
+        "Probe ({}): asked Entra about {} of {}",
         summary.host,
-        plural(summary.probed, "record"),
-        summary.records
+        summary.probed,
+        plural(summary.records, "record"),
     );
     let mut parts = Vec::new();
     if summary.proved > 0 {
@@ -178,7 +178,7 @@ pub fn probe_note(summary: &crate::probe::Summary) -> String {
         ));
     }
     if !parts.is_empty() {
-        out.push_str(": ");
+        out.push_str("; ");
         out.push_str(&parts.join(", "));
     }
     out.push_str(".\nNot proved by any probe: that the redirect URI is registered on the app (Authentication > Web), and that users can consent to the delegated Azure DevOps `user_impersonation` permission; the first sign-in through Appmixer tests both.\n");

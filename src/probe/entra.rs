@@ -268,3 +268,43 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     }
     one_line(&current.to_string(), 200)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entra(authority: &str) -> Entra {
+        let settings =
+            Settings::new(None, None, Some(authority), Some(Duration::from_secs(1))).expect("ok");
+        Entra::new(&settings).expect("client")
+    }
+
+    #[test]
+    fn endpoints_append_one_encoded_tenant_segment() {
+        let public = entra("https://login.microsoftonline.com");
+        assert_eq!(
+            public
+                .endpoint("contoso.com", &["oauth2", "v2.0", "token"])
+                .as_str(),
+            "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token"
+        );
+        let prefixed = entra("https://proxy.example/entra/");
+        assert_eq!(
+            prefixed
+                .endpoint("t", &["v2.0", ".well-known", "openid-configuration"])
+                .as_str(),
+            "https://proxy.example/entra/t/v2.0/.well-known/openid-configuration"
+        );
+        // Defence in depth: even a tenant that slipped past validation stays one segment.
+        let odd = public.endpoint("a/b?c#d", &["x"]);
+        assert_eq!(odd.host_str(), Some("login.microsoftonline.com"));
+        assert_eq!(odd.query(), None);
+        assert_eq!(odd.path(), "/a%2Fb%3Fc%23d/x");
+    }
+
+    #[test]
+    fn seconds_read_well() {
+        assert_eq!(seconds(Duration::from_secs(10)), "10 s");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
+    }
+}

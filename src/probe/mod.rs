@@ -757,3 +757,194 @@ fn attach(report: &mut Report, findings: Vec<(usize, usize, Finding)>) {
         file.sort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn record(pairs: &[(&str, &str)]) -> Record {
+        let mut values = BTreeMap::new();
+        for (key, value) in pairs {
+            values.insert((*key).to_owned(), ((*value).to_owned(), Origin::Literal));
+        }
+        Record::from_strings(values)
+    }
+
+    const ID: &str = "11111111-2222-4333-8444-555555555555";
+    const SECRET: &str = "Zz9Q~unit.Secret-Value_0123456789abcdef";
+
+    #[test]
+    fn tenants_are_shaped() {
+        assert_eq!(
+            tenant_shape("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"),
+            TenantShape::Specific
+        );
+        assert_eq!(
+            tenant_shape("contoso.onmicrosoft.com"),
+            TenantShape::Specific
+        );
+        assert_eq!(tenant_shape("Contoso.COM"), TenantShape::Specific);
+        for alias in ["common", "organizations", "consumers", "COMMON"] {
+            assert_eq!(tenant_shape(alias), TenantShape::Alias, "{alias}");
+        }
+        for invalid in [
+            "",
+            "contoso",
+            "contoso onmicrosoft",
+            " contoso.com",
+            "a/b.com",
+            "x.com?y",
+            "x.com#y",
+            "..",
+            "-x.com",
+            "x.c0m",
+            "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6",
+        ] {
+            assert_eq!(tenant_shape(invalid), TenantShape::Invalid, "{invalid:?}");
+        }
+    }
+
+    #[test]
+    fn plans_follow_the_tenant() {
+        let with_tenant = record(&[
+            ("clientId", ID),
+            ("clientSecret", SECRET),
+            ("tenantId", "contoso.com"),
+        ]);
+        assert_eq!(
+            plan(&with_tenant, None),
+            Plan::Probe {
+                tenant: "contoso.com".to_owned(),
+                from_file: true
+            }
+        );
+        assert_eq!(
+            plan(&with_tenant, Some("fabrikam.com")),
+            Plan::Probe {
+                tenant: "fabrikam.com".to_owned(),
+                from_file: false
+            }
+        );
+        let without = record(&[("clientId", ID), ("clientSecret", SECRET)]);
+        match plan(&without, None) {
+            Plan::Refuse(finding) => {
+                assert_eq!(finding.code, Code::ProbeTenantRequired);
+                assert_eq!(finding.key, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        let alias = record(&[
+            ("clientId", ID),
+            ("clientSecret", SECRET),
+            ("tenantId", "organizations"),
+        ]);
+        match plan(&alias, None) {
+            Plan::Refuse(finding) => {
+                assert_eq!(finding.code, Code::TenantNotSpecific);
+                assert_eq!(finding.key.as_deref(), Some("tenantId"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let no_secret = record(&[("clientId", ID), ("clientSecret", "  ")]);
+        assert_eq!(plan(&no_secret, Some("contoso.com")), Plan::Skip);
+        let no_id = record(&[("clientSecret", SECRET), ("tenantId", "contoso.com")]);
+        assert_eq!(plan(&no_id, None), Plan::Skip);
+    }
+
+    #[test]
+    fn findings_never_hold_the_secret_and_point_at_their_key() {
+        let record = record(&[
+            ("clientId", ID),
+            ("clientSecret", SECRET),
+            ("tenantId", "contoso.com"),
+        ]);
+        let probed = Probed {
+            record: &record,
+            tenant: "contoso.com",
+            from_file: true,
+            host: "login.microsoftonline.com",
+        };
+        let keys = [
+            (Code::ProbeOk, None),
+            (Code::ProbeTenantNotFound, Some("tenantId")),
+            (Code::ProbeTenantMalformed, Some("tenantId")),
+            (Code::ProbeClientNotFound, Some("clientId")),
+            (Code::ProbeSecretInvalid, Some("clientSecret")),
+            (Code::ProbeSecretExpired, Some("clientSecret")),
+            (Code::ProbeSecretMissing, Some("clientSecret")),
+            (Code::ProbeAppDisabled, Some("clientId")),
+            (Code::ProbeWrongCloud, Some("tenantId")),
+            (Code::ProbeResourceMissing, Some("tenantId")),
+            (Code::ProbeBlockedByPolicy, None),
+            (Code::ProbeThrottled, None),
+            (Code::ProbeUnreachable, None),
+            (Code::ProbeUnexpectedResponse, None),
+        ];
+        for (code, key) in keys {
+            let finding = describe(&Verdict::new(code), &probed);
+            assert_eq!(finding.code, code);
+            assert_eq!(finding.key.as_deref(), key, "{code}");
+            let help = finding.help.unwrap_or_default();
+            assert!(!finding.message.contains(SECRET) && !help.contains(SECRET));
+            assert!(!help.is_empty(), "{code}");
+        }
+        // From `--tenant`, tenant findings fall back to the record.
+        let from_flag = Probed {
+            from_file: false,
+            ..probed
+        };
+        assert_eq!(
+            describe(&Verdict::new(Code::ProbeTenantNotFound), &from_flag).key,
+            None
+        );
+    }
+
+    #[test]
+    fn authorities_are_https_or_loopback_http() {
+        for good in [
+            "https://login.microsoftonline.com",
+            "https://proxy.example/entra/",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:9000",
+            "http://localhost:1234",
+            "HTTPS://LOGIN.MICROSOFTONLINE.US",
+        ] {
+            assert!(parse_authority(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "http://example.com",
+            "http://10.0.0.1",
+            "http://0.0.0.0:80",
+            "ftp://127.0.0.1",
+            "file:///tmp",
+            "login.microsoftonline.com",
+            "https://user:pw@login.microsoftonline.com",
+            "https://login.microsoftonline.com/?x=1",
+            "https://login.microsoftonline.com/#x",
+            "data:text/plain,x",
+            "",
+        ] {
+            assert!(parse_authority(bad).is_err(), "{bad}");
+        }
+        let settings = Settings::new(None, Some(Cloud::China), None, None).expect("settings");
+        assert_eq!(
+            settings.authority.as_str(),
+            "https://login.partner.microsoftonline.cn/"
+        );
+        assert_eq!(settings.expected_cloud, Some("partner.microsoftonline.cn"));
+        assert_eq!(settings.timeout, DEFAULT_TIMEOUT);
+    }
+
+    #[test]
+    fn timeouts_parse() {
+        assert_eq!(parse_timeout("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_timeout("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_timeout("3s"), Ok(Duration::from_secs(3)));
+        for bad in ["0", "-1", "NaN", "inf", "soon", "301", ""] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
+    }
+}

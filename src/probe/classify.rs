@@ -191,18 +191,13 @@ pub fn classify_discovery(
     }
     let document: Option<DiscoveryDocument> = serde_json::from_slice(strip_bom(body)).ok();
     let Some(document) = document.filter(|document| document.token_endpoint.is_some()) else {
-        let excerpt = excerpt(body);
+        let shown = excerpt(body).unwrap_or_else(|| "an empty body".to_owned());
         return Discovery::Stop(Verdict {
             code: Code::ProbeUnexpectedResponse,
             status: Some(status),
             entra: None,
             detail: Some(format!(
-                "the OpenID discovery document {}",
-                account(status, headers, excerpt.as_deref()).replacen(
-                    "HTTP 200",
-                    "came back (HTTP 200) without a token endpoint",
-                    1
-                )
+                "the OpenID discovery document (HTTP 200) names no token endpoint: {shown}"
             )),
             retry_after: None,
         });

@@ -1,8 +1,11 @@
 //! Command-line definitions (clap derive). Help texts say what to do, not only what a flag is.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::probe::{self, Cloud};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -116,6 +119,47 @@ pub struct CheckArgs {
     /// Refuse files larger than this, unread: bytes, or with a KiB/MiB suffix.
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
     pub max_file_size: u64,
+
+    /// Ask Microsoft Entra ID whether each record's tenant, client id and secret work: an
+    /// app-only token request for Azure DevOps (the token is discarded). The only option that
+    /// uses the network; it cannot prove the redirect URI or the delegated consent.
+    #[arg(long, help_heading = "Probe")]
+    pub probe: bool,
+
+    /// The app's home tenant (Directory (tenant) ID, or a verified domain) for every record,
+    /// overriding their `tenantId`.
+    #[arg(
+        long,
+        value_name = "TENANT",
+        requires = "probe",
+        help_heading = "Probe"
+    )]
+    pub tenant: Option<String>,
+
+    /// The Entra cloud to ask [default: public].
+    #[arg(
+        long,
+        value_enum,
+        requires = "probe",
+        conflicts_with = "authority",
+        help_heading = "Probe"
+    )]
+    pub cloud: Option<Cloud>,
+
+    /// The Entra authority URL instead of a cloud's: https only (http on a loopback address, for
+    /// tests).
+    #[arg(long, value_name = "URL", requires = "probe", help_heading = "Probe")]
+    pub authority: Option<String>,
+
+    /// Seconds each probe request may take, connection included [default: 10].
+    #[arg(
+        long,
+        value_name = "SECS",
+        requires = "probe",
+        value_parser = probe::parse_timeout,
+        help_heading = "Probe"
+    )]
+    pub timeout: Option<Duration>,
 }
 
 /// Parses `1048576`, `512KiB`, `1MiB` (also `K`, `KB`, `M`, `MB`, as binary multiples).

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod env;
 pub mod explain;
+pub mod probe;
 pub mod record;
 pub mod report;
 pub mod rules;

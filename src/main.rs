@@ -11,7 +11,7 @@ use connector_lint::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, St
 use connector_lint::report::{self, Format, Graphics, Style};
 use connector_lint::rules::RuleContext;
 use connector_lint::source::{self, Format as SourceFormat};
-use connector_lint::{check_inputs, explain, record};
+use connector_lint::{check_inputs, explain, probe, record};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -159,6 +159,23 @@ fn run_check(args: CheckArgs) -> u8 {
             }
         },
     };
+    // Probe flags are checked before anything is read or sent.
+    let probe_settings = if args.probe {
+        match probe::Settings::new(
+            args.tenant.clone(),
+            args.cloud,
+            args.authority.as_deref(),
+            args.timeout,
+        ) {
+            Ok(settings) => Some(settings),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return 2;
+            }
+        }
+    } else {
+        None
+    };
     let stdin_format = match args.stdin_format {
         StdinFormat::Yaml => SourceFormat::Yaml,
         StdinFormat::Json => SourceFormat::Json,
@@ -194,8 +211,10 @@ fn run_check(args: CheckArgs) -> u8 {
         rules: RuleContext { api_url },
         ..Options::default()
     };
-    let (report, read_errors) = check_inputs(&inputs, &options);
+    let (mut report, read_errors) = check_inputs(&inputs, &options);
     input_errors.extend(read_errors);
+    let probe_summary = probe_settings
+        .map(|settings| probe::run(&mut report, &settings, std::io::stderr().is_terminal()));
 
     let format = match args.format {
         OutputFormat::Human => Format::Human,
@@ -212,7 +231,10 @@ fn run_check(args: CheckArgs) -> u8 {
         deny_warnings: args.deny_warnings,
         input_errors: &input_errors,
     };
-    let rendered = report::render_run(&report, format, style_for(&args, to_terminal), run);
+    let mut rendered = report::render_run(&report, format, style_for(&args, to_terminal), run);
+    if let (Format::Human, Some(summary)) = (format, &probe_summary) {
+        rendered.push_str(&report::human::probe_note(summary));
+    }
     for error in &input_errors {
         eprintln!("error: {error}");
     }

@@ -14,7 +14,7 @@ pub const SERVICE_ID: &str = "appmixer:azuredevops";
 pub const ENV_REFERENCE: &str = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}";
 
 const GUID_OR_REFERENCE: &str = r"^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|\$\{[A-Za-z_][A-Za-z0-9_]*\})$";
-const TENANT_OR_REFERENCE: &str = r"^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}|\$\{[A-Za-z_][A-Za-z0-9_]*\})$";
+const TENANT_OR_REFERENCE: &str = r"^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}|[Cc]ommon|[Oo]rganizations|[Cc]onsumers|\$\{[A-Za-z_][A-Za-z0-9_]*\})$";
 const HTTPS_OR_REFERENCE: &str =
     r"^(?:https://|http://localhost(?:[:/]|$)|\$\{[A-Za-z_][A-Za-z0-9_]*\})";
 

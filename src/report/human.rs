@@ -155,3 +155,41 @@ pub fn render(files: &[RedactedFile], summary: Summary, style: Style) -> String 
     );
     out
 }
+
+/// The closing note of a `--probe` run: what the probe proved, and what no probe can.
+pub fn probe_note(summary: &crate::probe::Summary) -> String {
+    let mut out = format!(
+        "Probe ({}): asked Entra about {} of {}",
+        summary.host,
+        summary.probed,
+        plural(summary.records, "record"),
+    );
+    let mut parts = Vec::new();
+    if summary.proved > 0 {
+        parts.push(format!(
+            "{} proved (tenant, client id and secret work)",
+            summary.proved
+        ));
+    }
+    if summary.rejected > 0 {
+        parts.push(format!("{} with a problem found", summary.rejected));
+    }
+    if summary.inconclusive > 0 {
+        parts.push(format!("{} without a verdict", summary.inconclusive));
+    }
+    if summary.refused > 0 {
+        parts.push(format!("{} not sent (no usable tenant)", summary.refused));
+    }
+    if summary.skipped > 0 {
+        parts.push(format!(
+            "{} not sent (no client id or secret)",
+            summary.skipped
+        ));
+    }
+    if !parts.is_empty() {
+        out.push_str("; ");
+        out.push_str(&parts.join(", "));
+    }
+    out.push_str(".\nNot proved by any probe: that the redirect URI is registered on the app (Authentication > Web), and that users can consent to the delegated Azure DevOps `user_impersonation` permission; the first sign-in through Appmixer tests both.\n");
+    out
+}

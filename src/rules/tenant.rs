@@ -34,22 +34,18 @@ pub fn is_tenant(value: &str) -> bool {
 /// Judges a `tenantId` value as written.
 pub fn judge(raw: &str, origin: &Origin) -> Option<Finding> {
     let value = values::cleaned(raw);
-    if is_tenant(value) {
+    // A sign-in alias is a valid Entra tenant segment; it is wrong only for a probe, which
+    // reports it as `tenant/not-specific` (SPEC). Reporting it here too would say it twice.
+    if is_tenant(value)
+        || ALIASES
+            .iter()
+            .any(|alias| alias.eq_ignore_ascii_case(value))
+    {
         return None;
     }
     let described = origin.describe();
     let (message, help) = if value.is_empty() {
         (format!("`{KEY}`{described} is empty"), OVERVIEW.to_owned())
-    } else if ALIASES
-        .iter()
-        .any(|alias| alias.eq_ignore_ascii_case(value))
-    {
-        (
-            format!(
-                "`{KEY}`{described} is `{value}`, a sign-in alias for many tenants, not the app's home tenant"
-            ),
-            format!("{OVERVIEW}; a probe can only get a token in the home tenant"),
-        )
     } else if value.contains("://") {
         // A login URL pasted whole: offer the tenant segment when there is one.
         let segment = value
@@ -97,6 +93,9 @@ mod tests {
             "contoso.com",
             "my-company.co.uk",
             " contoso.com ",
+            // Aliases are left to the probe (`tenant/not-specific`).
+            "common",
+            "Organizations",
         ] {
             assert_eq!(judge(value, &Origin::Literal), None, "{value}");
         }
@@ -107,8 +106,6 @@ mod tests {
         for value in [
             "",
             "contoso",
-            "common",
-            "Organizations",
             "-contoso.com",
             "contoso.c",
             "contoso..com",

@@ -24,6 +24,11 @@ pub struct Options {
     pub max_file_size: u64,
     pub rules: RuleContext,
     pub env: EnvLookup,
+    /// Keep each file's text for snippets (the human format) and the probe; without it a file's
+    /// text is dropped as soon as it is checked, which keeps memory flat over many files.
+    pub keep_sources: bool,
+    /// Keep the typed records (only the probe reads them).
+    pub keep_records: bool,
 }
 
 impl Default for Options {
@@ -32,6 +37,8 @@ impl Default for Options {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             rules: RuleContext::default(),
             env: Arc::new(crate::env::process_environment),
+            keep_sources: true,
+            keep_records: true,
         }
     }
 }
@@ -223,7 +230,12 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
         }
     }
     report.diagnostics = diagnostics;
-    report.source = Some(source);
+    if options.keep_sources {
+        report.source = Some(source);
+    }
+    if !options.keep_records {
+        report.records = Vec::new();
+    }
     report.sort();
     report
 }

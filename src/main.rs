@@ -209,6 +209,8 @@ fn run_check(args: CheckArgs) -> u8 {
     let options = Options {
         max_file_size: args.max_file_size,
         rules: RuleContext { api_url },
+        keep_sources: args.format == OutputFormat::Human || probe_settings.is_some(),
+        keep_records: probe_settings.is_some(),
         ..Options::default()
     };
     let (mut report, read_errors) = check_inputs(&inputs, &options);
@@ -231,37 +233,53 @@ fn run_check(args: CheckArgs) -> u8 {
         deny_warnings: args.deny_warnings,
         input_errors: &input_errors,
     };
-    let mut rendered = report::render_run(&report, format, style_for(&args, to_terminal), run);
-    if let (Format::Human, Some(summary)) = (format, &probe_summary) {
-        rendered.push_str(&report::human::probe_note(summary));
-    }
+    let style = style_for(&args, to_terminal);
     for error in &input_errors {
         eprintln!("error: {error}");
     }
     let status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
+    let write_report = |out: &mut dyn Write| -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(out);
+        report::write_run(&report, format, style, run, &mut out)?;
+        if let (Format::Human, Some(summary)) = (format, &probe_summary) {
+            out.write_all(report::human::probe_note(summary).as_bytes())?;
+        }
+        out.flush()
+    };
     let written = match output_file {
-        Some(path) => match std::fs::write(path, rendered.as_bytes()) {
-            Ok(()) => {
-                let summary = report.summary();
-                eprintln!(
-                    "connector-lint: {} files checked, {} errors, {} warnings, {} infos; report written to {}",
-                    summary.files,
-                    summary.errors,
-                    summary.warnings,
-                    summary.infos,
-                    path.display()
-                );
-                0
+        Some(path) => {
+            let result = std::fs::File::create(path).and_then(|mut file| write_report(&mut file));
+            match result {
+                Ok(()) => {
+                    let summary = report.summary();
+                    eprintln!(
+                        "connector-lint: {} checked, {}, {}, {}; report written to {}",
+                        report::count(summary.files, "file"),
+                        report::count(summary.errors, "error"),
+                        report::count(summary.warnings, "warning"),
+                        report::count(summary.infos, "info"),
+                        path.display()
+                    );
+                    0
+                }
+                Err(error) => {
+                    eprintln!(
+                        "error: cannot write the report to {}: {error}",
+                        path.display()
+                    );
+                    2
+                }
             }
+        }
+        None => match write_report(&mut std::io::stdout().lock()) {
+            Ok(()) => 0,
+            // A closed pipe (`| head`) is the reader's choice, not a failure of the check.
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Err(error) => {
-                eprintln!(
-                    "error: cannot write the report to {}: {error}",
-                    path.display()
-                );
+                eprintln!("error: cannot write the output: {error}");
                 2
             }
         },
-        None => print(&rendered),
     };
     status.max(written)
 }

@@ -138,18 +138,22 @@ impl Record {
     /// Builds the typed record from resolved string values: only known keys whose values are
     /// strings are taken (the schema reports the others), so the rules always get a record.
     pub fn from_strings(values: BTreeMap<String, (String, Origin)>) -> Record {
-        let mut object = serde_json::Map::new();
-        let mut origins = BTreeMap::new();
+        let mut record = Record::default();
         for (key, (value, origin)) in values {
-            if KNOWN_KEYS.contains(&key.as_str()) {
-                object.insert(key.clone(), serde_json::Value::String(value));
-                origins.insert(key, origin);
+            let field = &mut record.fields;
+            match key.as_str() {
+                "serviceId" => field.service_id = Some(value),
+                "clientId" => field.client_id = Some(value),
+                "clientSecret" => field.client_secret = Some(SecretString::from(value)),
+                "redirectUri" => field.redirect_uri = Some(value),
+                "callbackUrl" => field.callback_url = Some(value),
+                "outputFilePrefix" => field.output_file_prefix = Some(value),
+                "tenantId" => field.tenant_id = Some(value),
+                _ => continue,
             }
+            record.origins.insert(key, origin);
         }
-        // Every known key is an optional string, so this cannot fail; fall back to an empty
-        // record rather than trusting that.
-        let fields = serde_json::from_value(serde_json::Value::Object(object)).unwrap_or_default();
-        Record { fields, origins }
+        record
     }
 }
 
@@ -192,4 +196,32 @@ pub fn json_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_known_key_reaches_the_typed_record() {
+        for key in KNOWN_KEYS {
+            let mut values = BTreeMap::new();
+            values.insert((*key).to_owned(), ("value".to_owned(), Origin::Literal));
+            let record = Record::from_strings(values);
+            assert!(record.origins.contains_key(*key), "{key} is dropped");
+        }
+        let mut unknown = BTreeMap::new();
+        unknown.insert("scope".to_owned(), ("x".to_owned(), Origin::Literal));
+        assert!(Record::from_strings(unknown).origins.is_empty());
+    }
+
+    #[test]
+    fn schema_properties_are_the_known_keys() {
+        let schema = json_schema();
+        let properties = schema["$defs"]["record"]["properties"]
+            .as_object()
+            .map(|object| object.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
+        assert_eq!(properties, KNOWN_KEYS);
+    }
 }

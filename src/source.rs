@@ -136,7 +136,6 @@ fn walk_directory(root: &Path, errors: &mut Vec<InputError>) -> Vec<Input> {
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| !is_hidden(entry));
     for entry in walker {
@@ -169,6 +168,8 @@ fn walk_directory(root: &Path, errors: &mut Vec<InputError>) -> Vec<Input> {
             });
         }
     }
+    // Directory order is the file system's; the report is ordered by path.
+    found.sort_unstable_by(|a, b| a.display().cmp(b.display()));
     found
 }
 
@@ -213,7 +214,7 @@ pub enum DecodeProblem {
 /// Reads the bytes of an input, never more than `limit + 1` of them.
 pub fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, ReadFailure> {
     match input {
-        Input::Stdin { .. } => read_bounded(io::stdin().lock(), limit),
+        Input::Stdin { .. } => read_bounded(io::stdin().lock(), limit, 0),
         Input::File { path, display, .. } => {
             let file = fs::File::open(path).map_err(|error| {
                 ReadFailure::Input(InputError::Unreadable {
@@ -228,7 +229,10 @@ pub fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, ReadFailure> {
                     size: Some(size),
                 }));
             }
-            read_bounded(file, limit).map_err(|failure| match failure {
+            // Reserve what the file system says the file holds, so a small file is read in one
+            // call instead of growing the buffer through probe reads.
+            let expected = size.unwrap_or(0).min(limit) as usize;
+            read_bounded(file, limit, expected).map_err(|failure| match failure {
                 ReadFailure::Input(InputError::Unreadable { reason, .. }) => {
                     ReadFailure::Input(InputError::Unreadable {
                         path: display.clone(),
@@ -250,8 +254,8 @@ pub enum ReadFailure {
     Decode(DecodeProblem),
 }
 
-fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadFailure> {
-    let mut bytes = Vec::new();
+fn read_bounded(reader: impl Read, limit: u64, expected: usize) -> Result<Vec<u8>, ReadFailure> {
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -381,9 +385,9 @@ mod tests {
     fn bounded_read_refuses_more_than_the_limit() {
         let data = vec![b'a'; 11];
         assert!(matches!(
-            read_bounded(data.as_slice(), 10),
+            read_bounded(data.as_slice(), 10, 0),
             Err(ReadFailure::Decode(DecodeProblem::TooLarge { .. }))
         ));
-        assert_eq!(read_bounded(&data[..10], 10).unwrap().len(), 10);
+        assert_eq!(read_bounded(&data[..10], 10, 10).unwrap().len(), 10);
     }
 }

@@ -138,26 +138,27 @@ pub fn duplicate_keys(root: &Node) -> Vec<DuplicateKey> {
     while let Some((node, path)) = stack.pop() {
         match &node.value {
             Value::Mapping(entries) => {
-                let mut seen: std::collections::HashMap<&str, &Span> =
-                    std::collections::HashMap::with_capacity(entries.len());
-                for entry in entries {
-                    let pointer = pointer::push(&path, &entry.key);
-                    if let Some(first) = seen.get(entry.key.as_str()) {
+                for (index, entry) in entries.iter().enumerate() {
+                    // Records hold a handful of keys, and the size of a file is bounded, so a
+                    // scan of the earlier keys beats hashing them.
+                    if let Some(first) = entries[..index].iter().find(|e| e.key == entry.key) {
                         found.push(DuplicateKey {
-                            pointer: pointer.clone(),
+                            pointer: pointer::push(&path, &entry.key),
                             key: entry.key.clone(),
-                            first: (*first).clone(),
+                            first: first.key_span.clone(),
                             duplicate: entry.key_span.clone(),
                         });
-                    } else {
-                        seen.insert(&entry.key, &entry.key_span);
                     }
-                    stack.push((&entry.value, pointer));
+                    if matches!(entry.value.value, Value::Mapping(_) | Value::Sequence(_)) {
+                        stack.push((&entry.value, pointer::push(&path, &entry.key)));
+                    }
                 }
             }
             Value::Sequence(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    stack.push((item, pointer::push(&path, &index.to_string())));
+                    if matches!(item.value, Value::Mapping(_) | Value::Sequence(_)) {
+                        stack.push((item, pointer::push(&path, &index.to_string())));
+                    }
                 }
             }
             _ => {}

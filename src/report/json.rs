@@ -48,6 +48,18 @@ struct JsonDiagnostic<'a> {
 }
 
 pub fn render(files: &[RedactedFile], summary: Summary) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(files, summary, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Streams the report to `out`, so its size never has to fit in one string.
+pub fn write(
+    files: &[RedactedFile],
+    summary: Summary,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let report = JsonReport {
         version: 1,
         tool: Tool {
@@ -81,7 +93,6 @@ pub fn render(files: &[RedactedFile], summary: Summary) -> String {
             .collect(),
         summary,
     };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }

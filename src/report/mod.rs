@@ -10,6 +10,8 @@ pub mod junit;
 pub mod redact;
 pub mod sarif;
 
+use std::borrow::Cow;
+
 use crate::catalogue::{Code, Severity};
 use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
@@ -138,22 +140,26 @@ pub fn exit_status(report: &Report, deny_warnings: bool, input_errors: bool) -> 
 }
 
 /// A file as formats see it: secret spans masked in the text, secrets scrubbed from messages.
+/// Diagnostics are borrowed from the report unless scrubbing had to change one.
 #[derive(Debug)]
-pub struct RedactedFile {
-    pub path: String,
+pub struct RedactedFile<'a> {
+    pub path: &'a str,
     pub source: Option<SourceText>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Cow<'a, Diagnostic>>,
     /// Notes (human format only), scrubbed like messages.
-    pub notes: Vec<crate::check::Note>,
+    pub notes: Vec<Cow<'a, crate::check::Note>>,
 }
 
 /// Masks and scrubs every file of a report.
-pub fn redact(report: &Report) -> Vec<RedactedFile> {
+///
+/// Only the human format shows source snippets; the others get no source at all (`with_sources`),
+/// which also spares them the masking work.
+pub fn redact(report: &Report, with_sources: bool) -> Vec<RedactedFile<'_>> {
     report
         .files
         .iter()
         .map(|file| {
-            let source = file.source.as_ref().map(|source| {
+            let source = file.source.as_ref().filter(|_| with_sources).map(|source| {
                 let mut spans = file.secret_spans.clone();
                 spans.extend(redact::lexical_secret_spans(&source.text));
                 let masked = redact::mask(&source.text, &spans);
@@ -164,31 +170,45 @@ pub fn redact(report: &Report) -> Vec<RedactedFile> {
                     lines: source.lines.clone(),
                 }
             });
+            let secrets = &file.secrets;
             let diagnostics = file
                 .diagnostics
                 .iter()
                 .map(|diagnostic| {
-                    let mut diagnostic = diagnostic.clone();
-                    diagnostic.message = redact::scrub(&diagnostic.message, &file.secrets);
-                    diagnostic.help = diagnostic
-                        .help
-                        .map(|help| redact::scrub(&help, &file.secrets));
-                    for related in &mut diagnostic.related {
-                        related.message = redact::scrub(&related.message, &file.secrets);
+                    let texts = std::iter::once(diagnostic.message.as_str())
+                        .chain(diagnostic.help.as_deref())
+                        .chain(diagnostic.related.iter().map(|r| r.message.as_str()));
+                    if !texts
+                        .into_iter()
+                        .any(|text| redact::holds_secret(text, secrets))
+                    {
+                        return Cow::Borrowed(diagnostic);
                     }
-                    diagnostic
+                    let mut diagnostic = diagnostic.clone();
+                    diagnostic.message = redact::scrub(&diagnostic.message, secrets);
+                    diagnostic.help = diagnostic.help.map(|help| redact::scrub(&help, secrets));
+                    for related in &mut diagnostic.related {
+                        related.message = redact::scrub(&related.message, secrets);
+                    }
+                    Cow::Owned(diagnostic)
                 })
                 .collect();
             let notes = file
                 .notes
                 .iter()
-                .map(|note| crate::check::Note {
-                    message: redact::scrub(&note.message, &file.secrets),
-                    ..note.clone()
+                .map(|note| {
+                    if redact::holds_secret(&note.message, secrets) {
+                        Cow::Owned(crate::check::Note {
+                            message: redact::scrub(&note.message, secrets),
+                            ..note.clone()
+                        })
+                    } else {
+                        Cow::Borrowed(note)
+                    }
                 })
                 .collect();
             RedactedFile {
-                path: file.path.clone(),
+                path: &file.path,
                 source,
                 diagnostics,
                 notes,
@@ -205,17 +225,43 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
 /// Renders a whole report in one format; the CI formats also report the run's input errors and
 /// its gate verdict.
 pub fn render_run(report: &Report, format: Format, style: Style, run: Run<'_>) -> String {
-    let files = redact(report);
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_run(report, format, style, run, &mut out);
+    String::from_utf8(out)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+/// Writes a whole report in one format. The JSON report is streamed (its size grows with the
+/// number of files); the other formats are small enough to build first.
+pub fn write_run(
+    report: &Report,
+    format: Format,
+    style: Style,
+    run: Run<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let files = redact(report, format == Format::Human);
     let summary = report.summary();
     let status = exit_status(report, run.deny_warnings, !run.input_errors.is_empty());
-    match format {
+    let text = match format {
+        Format::Json => return json::write(&files, summary, out),
         Format::Human => human::render(&files, summary, style),
-        Format::Json => json::render(&files, summary),
         Format::Sarif => sarif::render(&files, run, status),
         Format::Github => github::render(&files, run),
         Format::Azure => azure::render(&files, summary, run, status),
         Format::Junit => junit::render(&files, run),
         Format::Gitlab => gitlab::render(&files),
+    };
+    out.write_all(text.as_bytes())
+}
+
+/// `1 file`, `2 files`.
+pub fn count(number: usize, word: &str) -> String {
+    if number == 1 {
+        format!("{number} {word}")
+    } else {
+        format!("{number} {word}s")
     }
 }
 

@@ -89,6 +89,14 @@ pub fn mask(text: &str, spans: &[Span]) -> String {
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
+/// Whether free text holds any of the secret values (those long enough to scrub).
+pub fn holds_secret(text: &str, secrets: &[SecretString]) -> bool {
+    secrets.iter().any(|secret| {
+        let value = secret.expose_secret().trim();
+        value.chars().count() >= MIN_SCRUBBED_LENGTH && text.contains(value)
+    })
+}
+
 /// Replaces any occurrence of a secret value in free text (messages, help).
 pub fn scrub(text: &str, secrets: &[SecretString]) -> String {
     let mut out = text.to_owned();

@@ -69,7 +69,7 @@ pub fn write(
         files: files
             .iter()
             .map(|file| JsonFile {
-                path: &file.path,
+                path: file.path,
                 diagnostics: file
                     .diagnostics
                     .iter()

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Reproducible side-by-side benchmark (not a test): generates the corpus, installs the peer tools
+# from their registries when missing, builds connector-lint, and prints medians and ratios.
+#
+#   bench/compare.sh [FILES] [RUNS]      defaults: 10000 files, 5 runs
+#
+# Everything it creates lives under bench/.work (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+files=${1:-10000}
+runs=${2:-5}
+work=bench/.work
+corpus=$work/corpus-$files
+tools=$work/tools
+
+if [ ! -d "$corpus/yaml" ]; then
+  python3 bench/gen_corpus.py "$corpus" "$files"
+fi
+if [ ! -x "$tools/node_modules/.bin/ajv" ]; then
+  mkdir -p "$tools"
+  npm install --silent --prefix "$tools" ajv-cli@5 ajv-formats@3
+fi
+if [ ! -x "$tools/venv/bin/check-jsonschema" ]; then
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet 'check-jsonschema==0.39.*'
+fi
+cargo build --release --quiet
+python3 bench/compare.py "$corpus" "$tools" "$runs"

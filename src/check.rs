@@ -235,6 +235,14 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     }
     if !options.keep_records {
         report.records = Vec::new();
+        // Secrets are kept to scrub messages; a file without diagnostics (and no probe to add
+        // some) has none to scrub.
+        if report.diagnostics.is_empty() {
+            report.secrets = Vec::new();
+        }
+    }
+    if !options.keep_sources {
+        report.secret_spans = Vec::new();
     }
     report.sort();
     report

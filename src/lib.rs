@@ -30,14 +30,14 @@ pub fn check_inputs(inputs: &[Input], options: &Options) -> (Report, Vec<InputEr
         .par_iter()
         .map(|input| check_input(input, options))
         .collect();
-    let mut report = Report::default();
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => report.files.push(file),
-            Err(error) => errors.push(error),
-        }
-    }
+    let errors = results
+        .iter()
+        .filter_map(|result| result.as_ref().err().cloned())
+        .collect();
+    // Unwrapping the reports in place keeps them from being held twice.
+    let mut report = Report {
+        files: results.into_iter().filter_map(Result::ok).collect(),
+    };
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     (report, errors)
 }

@@ -93,15 +93,19 @@ fn resolve_scalar(
     style: ScalarStyle,
     tag: Option<&Cow<'_, saphyr_parser::Tag>>,
 ) -> Value {
-    let owned_text = text.clone().into_owned();
+    // Quoted and block scalars are strings whatever they look like; skip resolution for them.
+    if style != ScalarStyle::Plain && tag.is_none() {
+        return Value::String(text.into_owned());
+    }
+    // Only a core tag that does not fit its value (`!!int abc`) needs the text afterwards.
+    let fallback = tag.map(|_| text.clone().into_owned());
     match Scalar::parse_from_cow_and_metadata(text, style, tag) {
         Some(Scalar::Null) => Value::Null,
         Some(Scalar::Boolean(flag)) => Value::Bool(flag),
         Some(Scalar::Integer(number)) => Value::Integer(number),
         Some(Scalar::FloatingPoint(number)) => Value::Float(number.into_inner()),
         Some(Scalar::String(text)) => Value::String(text.into_owned()),
-        // A core tag that does not fit its value (`!!int abc`): keep the text.
-        None => Value::String(owned_text),
+        None => Value::String(fallback.unwrap_or_default()),
     }
 }
 

@@ -312,14 +312,11 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut index = 0;
-        while index < bytes.len() {
-            match bytes[index] {
-                b'\n' => starts.push(index + 1),
-                b'\r' if bytes.get(index + 1) != Some(&b'\n') => starts.push(index + 1),
-                _ => {}
+        for index in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // `\r\n` ends a line at its `\n`; a lone `\r` ends one too.
+            if bytes[index] == b'\n' || bytes.get(index + 1) != Some(&b'\n') {
+                starts.push(index + 1);
             }
-            index += 1;
         }
         LineIndex { starts }
     }

@@ -118,20 +118,31 @@ pub fn is_placeholder_host(host: &str) -> bool {
     let reserved = ["example.com", "example.org", "example.net", "example"];
     if reserved
         .iter()
-        .any(|domain| lower == *domain || lower.ends_with(&format!(".{domain}")))
+        .any(|domain| is_domain_or_subdomain(&lower, domain))
     {
         return true;
     }
     lower.split('.').any(|label| {
-        let normalized: String = label.chars().filter(char::is_ascii_alphanumeric).collect();
-        PLACEHOLDER_LABELS.contains(&normalized.as_str())
+        // Hosts are checked for every record: normalise only labels that need it.
+        let normalized = if label.chars().all(|c| c.is_ascii_alphanumeric()) {
+            std::borrow::Cow::Borrowed(label)
+        } else {
+            std::borrow::Cow::Owned(label.chars().filter(char::is_ascii_alphanumeric).collect())
+        };
+        PLACEHOLDER_LABELS.contains(&normalized.as_ref())
             || (normalized.starts_with("your") && normalized.len() > 4)
             || (normalized.len() >= 3 && normalized.chars().all(|c| c == 'x'))
     })
 }
 
+/// `host` is `domain` or one of its subdomains.
+fn is_domain_or_subdomain(host: &str, domain: &str) -> bool {
+    host.strip_suffix(domain)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+}
+
 fn is_cloud_host(host: &str) -> bool {
-    host == CLOUD_DOMAIN || host.ends_with(&format!(".{CLOUD_DOMAIN}"))
+    is_domain_or_subdomain(host, CLOUD_DOMAIN)
 }
 
 /// The `api.` host for an `*.appmixer.cloud` host that is not one, when it can be derived.
@@ -185,12 +196,14 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
     let invalid = |message: String, help: String| {
         Finding::new(Code::RedirectUriInvalidUrl, key, message).help(with_origin(help, origin))
     };
-    let generic = format!(
-        "write `https://<Appmixer API host>{CALLBACK_PATH}`, e.g. `https://api.acme.appmixer.cloud{CALLBACK_PATH}`"
-    );
+    let generic = || {
+        format!(
+            "write `https://<Appmixer API host>{CALLBACK_PATH}`, e.g. `https://api.acme.appmixer.cloud{CALLBACK_PATH}`"
+        )
+    };
 
     if value.is_empty() {
-        findings.push(invalid(format!("`{key}`{described} is empty"), generic));
+        findings.push(invalid(format!("`{key}`{described} is empty"), generic()));
         return Judged {
             findings,
             valid: None,
@@ -264,12 +277,12 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
                 format!(
                     "`{key}`{described} is not an absolute URL: the scheme must be followed by `://`"
                 ),
-                generic.clone(),
+                generic(),
             )
         } else {
             (
                 format!("`{key}`{described} is not an absolute URL"),
-                generic.clone(),
+                generic(),
             )
         };
         findings.push(invalid(message, help));
@@ -295,7 +308,10 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
         Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => url,
         Ok(_) => {
             if !placeholder_host {
-                findings.push(invalid(format!("`{key}`{described} has no host"), generic));
+                findings.push(invalid(
+                    format!("`{key}`{described} has no host"),
+                    generic(),
+                ));
             }
             return Judged {
                 findings,
@@ -307,7 +323,7 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
             if !placeholder_host {
                 findings.push(invalid(
                     format!("`{key}`{described} is not a valid URL: {error}"),
-                    generic,
+                    generic(),
                 ));
             }
             return Judged {

@@ -223,7 +223,7 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
             // A value that is only `${NAME}` names a variable; it is not the secret (the resolved
             // value is added where it is resolved). Scrubbing it would blank every message and
             // help that names the variable.
-            if is_only_references(unquoted) {
+            if crate::env::is_only_references(unquoted) {
                 continue;
             }
             report.secrets.push(SecretString::from(unquoted.to_owned()));
@@ -314,18 +314,6 @@ fn check_document(
             .at(Location::new(source, index, "", root.span.clone())),
         ),
     }
-}
-
-/// Whether a source text (quotes included) holds nothing but `${NAME}` references.
-fn is_only_references(text: &str) -> bool {
-    let inner = text.trim().trim_matches(['"', '\'']);
-    let references = crate::env::references(inner);
-    !references.is_empty()
-        && references
-            .iter()
-            .map(|(range, _)| range.len())
-            .sum::<usize>()
-            == inner.len()
 }
 
 /// How a service id relates to ours.

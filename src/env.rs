@@ -44,6 +44,19 @@ pub fn references(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     found
 }
 
+/// Whether a source text (quotes included) holds nothing but `${NAME}` references: it names
+/// variables and is no secret itself, whatever key holds it.
+pub fn is_only_references(text: &str) -> bool {
+    let inner = text.trim().trim_matches(['"', '\'']);
+    let references = references(inner);
+    !references.is_empty()
+        && references
+            .iter()
+            .map(|(range, _)| range.len())
+            .sum::<usize>()
+            == inner.len()
+}
+
 /// Replaces every `${NAME}` in `text` using `lookup`.
 pub fn resolve(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Resolved {
     let mut value = String::with_capacity(text.len());
@@ -100,6 +113,15 @@ mod tests {
         let resolved = resolve("${HOST}-${NOPE}", &lookup);
         assert_eq!(resolved.value, None);
         assert_eq!(resolved.undefined, vec!["NOPE"]);
+    }
+
+    #[test]
+    fn pure_references_are_recognised() {
+        assert!(is_only_references("${AZDO_CLIENT_SECRET}"));
+        assert!(is_only_references("\"${A}${B}\""));
+        assert!(!is_only_references("x${A}"));
+        assert!(!is_only_references("${A} # old: hunter2"));
+        assert!(!is_only_references(""));
     }
 
     #[test]

@@ -181,6 +181,12 @@ pub fn secret_spans(root: &Node, spans: &mut Vec<Span>) {
             Value::Mapping(entries) => {
                 for entry in entries {
                     if is_secret_key(&entry.key) {
+                        // `${NAME}` names a variable; showing it helps and reveals nothing.
+                        if let Value::String(text) = &entry.value.value
+                            && crate::env::is_only_references(text)
+                        {
+                            continue;
+                        }
                         spans.push(entry.value.span.clone());
                     } else {
                         stack.push(&entry.value);

@@ -32,8 +32,12 @@ pub fn lexical_secret_spans(text: &str) -> Vec<Span> {
             masking_deeper_than = None;
         }
         if let Some(value_start) = secret_value_start(content) {
-            spans.push(line_start + value_start..line_start + content.len());
-            masking_deeper_than = Some(indent);
+            let value = &content[value_start..];
+            // A bare `${NAME}` (possibly followed by `,` in JSON) names a variable; it is shown.
+            if !crate::env::is_only_references(value.trim_end().trim_end_matches(',')) {
+                spans.push(line_start + value_start..line_start + content.len());
+                masking_deeper_than = Some(indent);
+            }
         }
         line_start = line_end;
     }
@@ -121,6 +125,14 @@ mod tests {
         assert!(!masked.contains("'v'"));
         assert!(masked.contains("clientId: abc"));
         assert!(masked.contains("clientSecret: "));
+    }
+
+    #[test]
+    fn environment_references_are_shown() {
+        let text = "clientSecret: ${AZDO_CLIENT_SECRET}\n\"clientSecret\": \"${X}\",\n";
+        assert!(lexical_secret_spans(text).is_empty());
+        let commented = "clientSecret: ${X} # was hunter2\n";
+        assert_eq!(lexical_secret_spans(commented).len(), 1);
     }
 
     #[test]

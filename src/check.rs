@@ -508,11 +508,11 @@ mod tests {
 
     #[test]
     fn bare_references_are_not_secrets() {
-        assert!(is_only_references("${AZDO_CLIENT_SECRET}"));
-        assert!(is_only_references("\"${A}${B}\""));
-        assert!(!is_only_references("x${A}"));
-        assert!(!is_only_references("abc"));
-        assert!(!is_only_references(""));
+        assert!(crate::env::is_only_references("${AZDO_CLIENT_SECRET}"));
+        assert!(crate::env::is_only_references("\"${A}${B}\""));
+        assert!(!crate::env::is_only_references("x${A}"));
+        assert!(!crate::env::is_only_references("abc"));
+        assert!(!crate::env::is_only_references(""));
     }
 
     #[test]

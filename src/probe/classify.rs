@@ -166,6 +166,34 @@ pub fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Verdict {
     verdict
 }
 
+/// Classifies an answer whose body went on past `limit` bytes (of which `head` holds the first):
+/// bigger than any Entra answer, and not read to its end, so whatever its start says it is no
+/// verdict. The status is kept, so a server error is still retried.
+pub fn oversized(status: u16, headers: &HeaderMap, head: &[u8], limit: u64) -> Verdict {
+    let size = if limit.is_multiple_of(1024) {
+        format!("{} KiB", limit / 1024)
+    } else {
+        format!("{limit} bytes")
+    };
+    let mut detail = status_text(status);
+    if let Some(kind) = content_type(headers) {
+        detail.push_str(&format!(" ({kind})"));
+    }
+    detail.push_str(&format!(
+        " with a body larger than {size}, more than any Entra answer; only its first {size} were read"
+    ));
+    if let Some(excerpt) = excerpt(head) {
+        detail.push_str(&format!(", starting: {excerpt}"));
+    }
+    Verdict {
+        code: Code::ProbeUnexpectedResponse,
+        status: Some(status),
+        entra: None,
+        detail: Some(detail),
+        retry_after: retry_after(headers),
+    }
+}
+
 /// What discovery tells before any secret is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Discovery {
@@ -401,12 +429,7 @@ fn excerpt(body: &[u8]) -> Option<String> {
 
 /// "HTTP 302 (a redirect to https://x/, not followed)" or "HTTP 502 text/html: <excerpt>".
 fn account(status: u16, headers: &HeaderMap, excerpt: Option<&str>) -> String {
-    let reason = StatusCode::from_u16(status)
-        .ok()
-        .and_then(|code| code.canonical_reason())
-        .map(|reason| format!(" {reason}"))
-        .unwrap_or_default();
-    let mut out = format!("HTTP {status}{reason}");
+    let mut out = status_text(status);
     if (300..400).contains(&status) {
         let target = headers
             .get(LOCATION)
@@ -418,17 +441,32 @@ fn account(status: u16, headers: &HeaderMap, excerpt: Option<&str>) -> String {
         ));
         return out;
     }
-    if let Some(kind) = headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-    {
-        out.push_str(&format!(" ({})", one_line(kind, 60)));
+    if let Some(kind) = content_type(headers) {
+        out.push_str(&format!(" ({kind})"));
     }
     match excerpt {
         Some(excerpt) => out.push_str(&format!(": {excerpt}")),
         None => out.push_str(" with an empty body"),
     }
     out
+}
+
+/// "HTTP 502 Bad Gateway".
+fn status_text(status: u16) -> String {
+    let reason = StatusCode::from_u16(status)
+        .ok()
+        .and_then(|code| code.canonical_reason())
+        .map(|reason| format!(" {reason}"))
+        .unwrap_or_default();
+    format!("HTTP {status}{reason}")
+}
+
+/// The `Content-Type` of an answer, on one bounded line.
+fn content_type(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(|kind| one_line(kind, 60))
 }
 
 /// A redirect target without its query (which could carry anything) and bounded.

@@ -79,7 +79,10 @@ impl Entra {
         let url = self.endpoint(tenant, &["oauth2", "v2.0", "token"]);
         self.with_retries(|| {
             match self.exchange(self.token_request(url.clone(), client_id, secret)) {
-                Ok((status, headers, body)) => classify::classify(status, &headers, &body),
+                Ok(answer) if answer.oversized => {
+                    classify::oversized(answer.status, &answer.headers, &answer.body, MAX_BODY)
+                }
+                Ok(answer) => classify::classify(answer.status, &answer.headers, &answer.body),
                 Err(unreachable) => unreachable.into(),
             }
         })
@@ -119,11 +122,14 @@ impl Entra {
                     .get(url.clone())
                     .header(ACCEPT, "application/json");
                 match self.exchange(request) {
-                    Ok((status, headers, body)) => {
+                    Ok(answer) if answer.oversized => {
+                        classify::oversized(answer.status, &answer.headers, &answer.body, MAX_BODY)
+                    }
+                    Ok(answer) => {
                         match classify::classify_discovery(
-                            status,
-                            &headers,
-                            &body,
+                            answer.status,
+                            &answer.headers,
+                            &answer.body,
                             self.expected_cloud,
                         ) {
                             Discovery::Proceed => Verdict::new(Code::ProbeOk),
@@ -177,17 +183,25 @@ impl Entra {
         }
     }
 
-    /// Sends a request and reads at most `MAX_BODY` bytes of the answer. The deadline covers the
-    /// body too: a server trickling bytes is cut off once the timeout has passed.
-    fn exchange(&self, request: RequestBuilder) -> Result<(u16, HeaderMap, Vec<u8>), Unreachable> {
+    /// Sends a request and reads at most `MAX_BODY` bytes of the answer, all within the timeout.
+    ///
+    /// The deadline is set on the request itself, not only on the client: reqwest's blocking
+    /// client applies a client-wide timeout to `send()` and then afresh to each read of the body,
+    /// so a server dripping a byte just under the timeout apart could stretch one request to
+    /// about twice `--timeout`. A per-request timeout is one deadline from the start of the
+    /// request to the end of the body. The check after each read is a second guard for the same
+    /// deadline.
+    fn exchange(&self, request: RequestBuilder) -> Result<Answer, Unreachable> {
         let started = Instant::now();
         let response = request
+            .timeout(self.timeout)
             .send()
             .map_err(|error| self.transport_failure(&error))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let mut body = Vec::new();
-        let mut limited = response.take(MAX_BODY);
+        // One byte past the limit tells a body of exactly `MAX_BODY` from a larger one.
+        let mut limited = response.take(MAX_BODY + 1);
         let mut chunk = [0u8; 8192];
         loop {
             match limited.read(&mut chunk) {
@@ -195,10 +209,14 @@ impl Entra {
                 Ok(read) => body.extend_from_slice(&chunk[..read]),
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(error) => {
+                    if is_timeout(&error) || started.elapsed() >= self.timeout {
+                        return Err(self.timed_out());
+                    }
                     return Err(Unreachable(format!(
-                        "the answer from {} broke off: {}",
+                        "the answer from {} (HTTP {status}) broke off after {} bytes of its body: {}",
                         self.host(),
-                        one_line(&error.to_string(), 200)
+                        body.len(),
+                        root_cause(&error)
                     )));
                 }
             }
@@ -206,7 +224,15 @@ impl Entra {
                 return Err(self.timed_out());
             }
         }
-        Ok((status, headers, body))
+        // Never more than `MAX_BODY` bytes are kept: the rest was not read at all.
+        let oversized = body.len() as u64 > MAX_BODY;
+        body.truncate(usize::try_from(MAX_BODY).unwrap_or(usize::MAX));
+        Ok(Answer {
+            status,
+            headers,
+            body,
+            oversized,
+        })
     }
 
     fn timed_out(&self) -> Unreachable {
@@ -222,7 +248,20 @@ impl Entra {
             return self.timed_out();
         }
         let cause = root_cause(error);
-        let detail = if error.is_connect() {
+        let detail = if let Some(tls) = tls_failure(error) {
+            // Said plainly: "invalid peer certificate: UnknownIssuer" alone does not tell a user
+            // that the probe refused the server, nor that nothing was sent to it.
+            match tls {
+                rustls::Error::InvalidCertificate(_) => format!(
+                    "the TLS certificate of {} is not trusted ({cause}), so the probe closed the connection before sending any request",
+                    self.host()
+                ),
+                _ => format!(
+                    "the TLS handshake with {} failed ({cause}), so no request was sent",
+                    self.host()
+                ),
+            }
+        } else if error.is_connect() {
             format!("cannot connect to {}: {cause}", self.host())
         } else {
             format!("the request to {} failed: {cause}", self.host())
@@ -243,6 +282,16 @@ impl Entra {
 /// No answer at all (DNS, connection, TLS, timeout, a broken body): what happened, on one line.
 struct Unreachable(String);
 
+/// A whole answer, as far as the probe reads it.
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    /// At most `MAX_BODY` bytes.
+    body: Vec<u8>,
+    /// The body went on past `MAX_BODY`; the rest was not read.
+    oversized: bool,
+}
+
 impl From<Unreachable> for Verdict {
     fn from(unreachable: Unreachable) -> Verdict {
         Verdict::new(Code::ProbeUnreachable).with_detail(unreachable.0)
@@ -257,6 +306,34 @@ pub fn seconds(duration: Duration) -> String {
     } else {
         format!("{secs} s")
     }
+}
+
+/// Whether a body read failed on a deadline (reqwest's own, inside the `io::Error`).
+fn is_timeout(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::TimedOut
+        || error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_timeout)
+}
+
+/// The TLS error behind a failed request, if that is what it was. rustls's error travels inside
+/// (nested) `io::Error`s, whose `source()` skips the error they wrap, so an `io::Error` is opened
+/// with `get_ref` instead.
+fn tls_failure<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustls::Error> {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        current = match error.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => error.source(),
+        };
+    }
+    None
 }
 
 /// The innermost cause of an error, on one line: the useful part ("connection refused",

@@ -429,7 +429,7 @@ pub fn describe(verdict: &Verdict, probed: &Probed<'_>) -> Finding {
         ),
         Code::ProbeUnreachable => (
             None,
-            format!("Entra could not be reached; no verdict on tenant, client id or secret: {answer}"),
+            format!("Entra could not be reached or gave no complete answer; no verdict on tenant, client id or secret: {answer}"),
             Code::ProbeUnreachable.rule().fix.to_owned(),
         ),
         _ => (

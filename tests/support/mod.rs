@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod faults;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
@@ -234,6 +236,11 @@ fn serve(
     if !reply.delay.is_zero() {
         thread::sleep(reply.delay);
     }
+    write_reply(&mut writer, &reply);
+}
+
+/// Writes a complete answer (`Connection: close`, with its `Content-Length`).
+fn write_reply(writer: &mut impl Write, reply: &Reply) {
     let reason = match reply.status {
         200 => "OK",
         302 => "Found",

@@ -393,3 +393,79 @@ fn an_untrusted_certificate_is_unreachable_and_nothing_is_sent() {
         assert_eq!(server.requests().len(), 0, "{:?}", server.requests());
     }
 }
+
+/// A server (a proxy, say) that echoes the token request back: the secret it received, raw or
+/// form-encoded, must not come back out through the excerpt or description the probe shows.
+#[test]
+fn an_answer_echoing_the_request_shows_no_secret() {
+    type Echo = fn(&Request) -> support::Reply;
+    let echoes: [(&str, Echo); 4] = [
+        ("raw secret in a description", |request| {
+            let secret = request.form_value("client_secret").unwrap_or_default();
+            support::Reply::json(
+                400,
+                format!(
+                    r#"{{"error":"invalid_request","error_description":"AADSTS9999999: bad client_secret {secret}"}}"#
+                ),
+            )
+        }),
+        ("encoded secret in a description", |request| {
+            let body = String::from_utf8_lossy(&request.body).into_owned();
+            let secret = body
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("client_secret="))
+                .unwrap_or_default()
+                .to_owned();
+            support::Reply::json(
+                400,
+                format!(
+                    r#"{{"error":"invalid_request","error_description":"AADSTS9999999: bad client_secret={secret}"}}"#
+                ),
+            )
+        }),
+        ("the form body in a plain-text page", |request| {
+            support::Reply::new(502, "text/plain", request.body.clone())
+        }),
+        ("the form secret first in a plain-text page", |request| {
+            let body = String::from_utf8_lossy(&request.body).into_owned();
+            let secret = body
+                .split('&')
+                .find(|pair| pair.starts_with("client_secret="))
+                .unwrap_or_default()
+                .to_owned();
+            support::Reply::new(400, "text/plain", format!("rejected: {secret}"))
+        }),
+    ];
+    for (what, echo) in echoes {
+        let dir = record_file();
+        for format in FORMATS {
+            let fake = support::FakeEntra::start(move |request, _| {
+                if request.is_discovery() {
+                    support::Reply::discovery()
+                } else {
+                    echo(request)
+                }
+            });
+            // `run` asserts that neither secret appears, raw or encoded.
+            let run = run(dir.path(), &fake.authority(), format, false);
+            assert_eq!(
+                run.status, INCONCLUSIVE,
+                "{what}, --format {format}:\n{}",
+                run.stdout
+            );
+            for stream in [&run.stdout, &run.stderr] {
+                for secret in [LITERAL_SECRET, ENV_SECRET] {
+                    // Not even a long piece of it (an excerpt cut short).
+                    let encoded: String =
+                        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+                    for spelling in [secret, encoded.as_str()] {
+                        assert!(
+                            !stream.contains(&spelling[..12]),
+                            "{what}: a piece of a secret in --format {format}:\n{stream}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -392,7 +392,32 @@ fn clean_description(description: &str) -> String {
     {
         text = text[colon + 1..].trim_start();
     }
-    one_line(text, MAX_DESCRIPTION_CHARS)
+    one_line(&mask_form_secret(text), MAX_DESCRIPTION_CHARS)
+}
+
+/// Masks the value of every `client_secret=` in text from the server. A proxy's error page may
+/// echo the token request's form body; the caller scrubs the whole secret, raw and form-encoded,
+/// but an excerpt cut short can hold a long piece of it, which only the field name gives away.
+/// Done before the text is shortened, so a cut value is masked too.
+pub fn mask_form_secret(text: &str) -> String {
+    const FIELD: &str = "client_secret=";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // ASCII lower-casing keeps byte offsets, so positions found in `lower` hold in `rest`.
+    while let Some(at) = rest.to_ascii_lowercase().find(FIELD) {
+        let value_start = at + FIELD.len();
+        out.push_str(&rest[..value_start]);
+        let value = &rest[value_start..];
+        let value_end = value
+            .find(|c: char| c == '&' || c == '"' || c == '\'' || c == '<' || c.is_whitespace())
+            .unwrap_or(value.len());
+        if value_end > 0 {
+            out.push_str("********");
+        }
+        rest = &value[value_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Collapses whitespace, drops control characters (a hostile server must not drive the terminal)
@@ -423,7 +448,7 @@ pub fn one_line(text: &str, max_chars: usize) -> String {
 
 fn excerpt(body: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(body);
-    let text = one_line(&text, MAX_EXCERPT_CHARS);
+    let text = one_line(&mask_form_secret(&text), MAX_EXCERPT_CHARS);
     (!text.is_empty()).then_some(text)
 }
 
@@ -539,4 +564,42 @@ fn lenient_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<S
     Ok(serde_json::Value::deserialize(deserializer)?
         .as_str()
         .map(str::to_owned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_oversized_answer_is_never_a_verdict_and_says_why() {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, "application/json".parse().expect("header"));
+        // Its start is a complete token answer, and it still proves nothing.
+        let head = br#"{"access_token":"x","token_type":"Bearer"}"#;
+        let verdict = oversized(200, &headers, head, 64 * 1024);
+        assert_eq!(verdict.code, Code::ProbeUnexpectedResponse);
+        assert_eq!(verdict.status, Some(200));
+        let detail = verdict.detail.unwrap_or_default();
+        assert!(
+            detail.starts_with("HTTP 200 OK (application/json) with a body larger than 64 KiB"),
+            "{detail}"
+        );
+        // A server error stays retryable.
+        assert!(oversized(503, &HeaderMap::new(), b"", 64 * 1024).is_retryable());
+    }
+
+    #[test]
+    fn echoed_form_secrets_are_masked_even_when_cut_short() {
+        assert_eq!(
+            mask_form_secret("a=1&client_secret=Ab1Q%7Esecret&scope=x"),
+            "a=1&client_secret=********&scope=x"
+        );
+        assert_eq!(
+            mask_form_secret("CLIENT_SECRET=abc CLIENT_SECRET="),
+            "CLIENT_SECRET=******** CLIENT_SECRET="
+        );
+        assert_eq!(mask_form_secret("no secret here"), "no secret here");
+        let cut = excerpt(format!("client_secret={}", "s".repeat(500)).as_bytes());
+        assert_eq!(cut.as_deref(), Some("client_secret=********"));
+    }
 }

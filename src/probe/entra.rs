@@ -380,6 +380,17 @@ mod tests {
     }
 
     #[test]
+    fn tls_failures_are_found_inside_nested_io_errors() {
+        // The shape hyper-rustls gives: io::Error(Other, io::Error(InvalidData, rustls::Error)).
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let inner = std::io::Error::new(std::io::ErrorKind::InvalidData, tls.clone());
+        let outer = std::io::Error::other(inner);
+        assert_eq!(tls_failure(&outer), Some(&tls));
+        let plain = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert_eq!(tls_failure(&plain), None);
+    }
+
+    #[test]
     fn seconds_read_well() {
         assert_eq!(seconds(Duration::from_secs(10)), "10 s");
         assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");

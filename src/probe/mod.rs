@@ -612,18 +612,27 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
                 host: &summary.host,
             },
         );
-        // Entra's text is echoed into messages; make sure it cannot carry the secret back out.
-        let secrets = std::slice::from_ref(job.secret);
-        finding.message = report::redact::scrub(&finding.message, secrets);
+        // Entra's text is echoed into messages; make sure it cannot carry the secret back out,
+        // neither as it is nor as it was sent (form-encoded, which a proxy may echo).
+        let secrets = secret_spellings(job.secret);
+        finding.message = report::redact::scrub(&finding.message, &secrets);
         finding.help = finding
             .help
-            .map(|help| report::redact::scrub(&help, secrets));
+            .map(|help| report::redact::scrub(&help, &secrets));
         findings.push((job.file, job.record, finding));
     }
     drop(jobs);
 
     attach(report, findings);
     summary
+}
+
+/// The secret as it is and as the token request carries it (`application/x-www-form-urlencoded`,
+/// where e.g. `~` becomes `%7E`).
+fn secret_spellings(secret: &SecretString) -> [SecretString; 2] {
+    let encoded: String =
+        url::form_urlencoded::byte_serialize(secret.expose_secret().as_bytes()).collect();
+    [secret.clone(), SecretString::from(encoded)]
 }
 
 /// Runs `count` probes on at most `concurrency` threads (each with one request in flight) and

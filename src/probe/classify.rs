@@ -149,7 +149,8 @@ pub fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Verdict {
             } else if let Some(code) = error.code.and_then(code_for_aadsts) {
                 verdict.code = code;
             } else {
-                verdict.detail = Some(account(status, headers, None));
+                // Entra's own code and description, if any, are shown from `verdict.entra`.
+                verdict.detail = Some(account(status, headers, BodyShown::Json));
             }
             if error != EntraError::default() {
                 verdict.entra = Some(error);
@@ -159,7 +160,13 @@ pub fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Verdict {
             if status == 429 {
                 verdict.code = Code::ProbeThrottled;
             } else {
-                verdict.detail = Some(account(status, headers, excerpt.as_deref()));
+                verdict.detail = Some(account(
+                    status,
+                    headers,
+                    excerpt
+                        .as_deref()
+                        .map_or(BodyShown::Empty, BodyShown::Excerpt),
+                ));
             }
         }
     }
@@ -453,7 +460,16 @@ fn excerpt(body: &[u8]) -> Option<String> {
 }
 
 /// "HTTP 302 (a redirect to https://x/, not followed)" or "HTTP 502 text/html: <excerpt>".
-fn account(status: u16, headers: &HeaderMap, excerpt: Option<&str>) -> String {
+/// What an account of an answer says about its body.
+enum BodyShown<'a> {
+    /// A JSON body, described elsewhere (Entra's code and description).
+    Json,
+    /// The start of a non-JSON body.
+    Excerpt(&'a str),
+    Empty,
+}
+
+fn account(status: u16, headers: &HeaderMap, body: BodyShown<'_>) -> String {
     let mut out = status_text(status);
     if (300..400).contains(&status) {
         let target = headers
@@ -469,9 +485,10 @@ fn account(status: u16, headers: &HeaderMap, excerpt: Option<&str>) -> String {
     if let Some(kind) = content_type(headers) {
         out.push_str(&format!(" ({kind})"));
     }
-    match excerpt {
-        Some(excerpt) => out.push_str(&format!(": {excerpt}")),
-        None => out.push_str(" with an empty body"),
+    match body {
+        BodyShown::Json => {}
+        BodyShown::Excerpt(excerpt) => out.push_str(&format!(": {excerpt}")),
+        BodyShown::Empty => out.push_str(" with an empty body"),
     }
     out
 }

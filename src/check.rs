@@ -159,8 +159,10 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     let loaded = document::load(&source);
     let mut diagnostics = Vec::new();
 
+    let mut secret_values = Vec::new();
     for (index, root) in loaded.documents.iter().enumerate() {
         document::secret_spans(root, &mut report.secret_spans);
+        document::secret_values(root, &mut secret_values);
         for duplicate in document::duplicate_keys(root) {
             let first = source.position(duplicate.first.start);
             diagnostics.push(
@@ -220,6 +222,12 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
                 continue;
             }
             report.secrets.push(SecretString::from(unquoted.to_owned()));
+        }
+    }
+    // The loaded values too: an aliased secret's span is `*name`, not the value.
+    for value in secret_values {
+        if !is_only_references(&value) {
+            report.secrets.push(SecretString::from(value));
         }
     }
     report.diagnostics = diagnostics;

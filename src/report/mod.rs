@@ -156,6 +156,9 @@ pub fn redact(report: &Report) -> Vec<RedactedFile> {
             let source = file.source.as_ref().map(|source| {
                 let mut spans = file.secret_spans.clone();
                 spans.extend(redact::lexical_secret_spans(&source.text));
+                // A known secret value is masked wherever else it stands (pasted into another key,
+                // anchored elsewhere and aliased, left in a comment).
+                spans.extend(redact::value_spans(&source.text, &file.secrets));
                 let masked = redact::mask(&source.text, &spans);
                 SourceText {
                     name: source.name.clone(),

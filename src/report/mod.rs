@@ -153,12 +153,15 @@ pub fn redact(report: &Report) -> Vec<RedactedFile> {
         .files
         .iter()
         .map(|file| {
+            let mut secrets = file.secrets.clone();
             let source = file.source.as_ref().map(|source| {
                 let mut spans = file.secret_spans.clone();
-                spans.extend(redact::lexical_secret_spans(&source.text));
+                let lexical = redact::lexical_secret_spans(&source.text);
+                secrets.extend(redact::lexical_values(&source.text, &lexical));
+                spans.extend(lexical);
                 // A known secret value is masked wherever else it stands (pasted into another key,
                 // anchored elsewhere and aliased, left in a comment).
-                spans.extend(redact::value_spans(&source.text, &file.secrets));
+                spans.extend(redact::value_spans(&source.text, &secrets));
                 let masked = redact::mask(&source.text, &spans);
                 SourceText {
                     name: source.name.clone(),
@@ -172,12 +175,10 @@ pub fn redact(report: &Report) -> Vec<RedactedFile> {
                 .iter()
                 .map(|diagnostic| {
                     let mut diagnostic = diagnostic.clone();
-                    diagnostic.message = redact::scrub(&diagnostic.message, &file.secrets);
-                    diagnostic.help = diagnostic
-                        .help
-                        .map(|help| redact::scrub(&help, &file.secrets));
+                    diagnostic.message = redact::scrub(&diagnostic.message, &secrets);
+                    diagnostic.help = diagnostic.help.map(|help| redact::scrub(&help, &secrets));
                     for related in &mut diagnostic.related {
-                        related.message = redact::scrub(&related.message, &file.secrets);
+                        related.message = redact::scrub(&related.message, &secrets);
                     }
                     diagnostic
                 })
@@ -186,7 +187,7 @@ pub fn redact(report: &Report) -> Vec<RedactedFile> {
                 .notes
                 .iter()
                 .map(|note| crate::check::Note {
-                    message: redact::scrub(&note.message, &file.secrets),
+                    message: redact::scrub(&note.message, &secrets),
                     ..note.clone()
                 })
                 .collect();

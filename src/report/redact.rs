@@ -24,6 +24,43 @@ const MIN_SCRUBBED_LENGTH: usize = 6;
 /// does that) reads as ASCII with a NUL after every letter, `c\0l\0i\0…`, where no `secret`
 /// would be found otherwise. Valid YAML and JSON never hold a raw NUL, so this costs nothing there.
 pub fn lexical_secret_spans(text: &str) -> Vec<Span> {
+    let mut spans = scan_without_nul(text);
+    // What the scan masked is a secret value wherever else it stands: a file that failed to parse
+    // has no tree to say that `clientId` holds the same value as `clientSecret`.
+    let values = lexical_values(text, &spans);
+    spans.extend(value_spans(text, &values));
+    spans
+}
+
+/// The values the lexical spans hold, to scrub from free text as well (a key name that failed to
+/// parse as intended can quote one).
+pub fn lexical_values(text: &str, spans: &[Span]) -> Vec<SecretString> {
+    spans
+        .iter()
+        .filter_map(|span| text.get(span.clone()))
+        .filter_map(lexical_value)
+        // A `${NAME}` names a variable (its value is collected where it is resolved); scrubbing
+        // the reference would blank every message naming it. The cut at `}` can leave `${NAME`.
+        .filter(|value| !value.contains("${"))
+        .map(|value| SecretString::from(value.to_owned()))
+        .collect()
+}
+
+/// The value a masked span most likely holds: up to a flow separator or a comment, unquoted.
+fn lexical_value(masked: &str) -> Option<&str> {
+    let end = [
+        masked.find([',', '}', ']', '\n', '\r', '\0']),
+        masked.find(" #"),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap_or(masked.len());
+    let value = masked[..end].trim().trim_matches(['"', '\'']).trim();
+    (!value.is_empty()).then_some(value)
+}
+
+fn scan_without_nul(text: &str) -> Vec<Span> {
     if !text.contains('\0') {
         return scan(text);
     }
@@ -53,6 +90,7 @@ pub fn lexical_secret_spans(text: &str) -> Vec<Span> {
 }
 
 fn scan(text: &str) -> Vec<Span> {
+    let aliased = aliased_anchors(text);
     let mut spans = Vec::new();
     let mut masking_deeper_than: Option<usize> = None;
     // Set after a secret key whose value did not start on the key's line.
@@ -111,7 +149,19 @@ fn scan(text: &str) -> Vec<Span> {
         // In a YAML list (`- clientSecret: x`), the key's own column is what continuation lines
         // are indented past; the record's other keys sit at that column and stay visible.
         let key_indent = indent + list_markers_len(trimmed);
-        match secret_value_start(content) {
+        // The earlier of a secret key and an anchor a secret key aliases, when a line has both.
+        let found = match (
+            secret_value_start(content),
+            anchor_value_start(content, &aliased),
+        ) {
+            (Some(SecretKey::Value(key)), Some(SecretKey::Value(anchor))) => {
+                Some(SecretKey::Value(key.min(anchor)))
+            }
+            (Some(SecretKey::Value(key)), _) => Some(SecretKey::Value(key)),
+            (_, Some(anchor)) => Some(anchor),
+            (key, None) => key,
+        };
+        match found {
             Some(SecretKey::Value(value_start)) => {
                 spans.push(line_start + value_start..line_start + content.len());
                 masking_deeper_than = Some(key_indent);
@@ -125,6 +175,46 @@ fn scan(text: &str) -> Vec<Span> {
         line_start = line_end;
     }
     spans
+}
+
+/// Anchors that a secret key takes its value from (`clientSecret: *name`). A file that failed to
+/// parse has no tree to resolve them, and the anchored value (`stash: &name value`) is the secret.
+fn aliased_anchors(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for line in text.lines() {
+        let Some(SecretKey::Value(start)) = secret_value_start(line) else {
+            continue;
+        };
+        if let Some(name) = line.get(start..).and_then(|value| value.strip_prefix('*')) {
+            let name = &name[..name.find(ends_anchor_name).unwrap_or(name.len())];
+            if !name.is_empty() && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Characters that end an anchor or alias name on a line (flow indicators end it too).
+fn ends_anchor_name(c: char) -> bool {
+    c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}')
+}
+
+/// Where the value after `&name` starts on this line, for an anchor a secret key aliases.
+fn anchor_value_start(line: &str, aliased: &[&str]) -> Option<SecretKey> {
+    for name in aliased {
+        let token = format!("&{name}");
+        let mut search_from = 0;
+        while let Some(found) = line[search_from..].find(&token) {
+            let after = search_from + found + token.len();
+            if line[after..].chars().next().is_none_or(ends_anchor_name) {
+                let value = line[after..].trim_start_matches([' ', '\t']);
+                return Some(SecretKey::Value(line.len() - value.len()));
+            }
+            search_from = after;
+        }
+    }
+    None
 }
 
 /// What a secret key left open at the end of its line.
@@ -335,6 +425,17 @@ mod tests {
         assert_eq!(masked.len(), text.len());
         assert!(!masked.contains("v\0a\0l"), "{masked:?}");
         assert!(masked.contains("x\0"));
+    }
+
+    #[test]
+    fn anchors_aliased_by_a_secret_key_are_masked_without_a_tree() {
+        let text = "{stash: &s value-one, clientSecret: *s, broken\nb: &t\n  value-two\nclientSecret: *t\nother: &u shown\n";
+        let masked = mask(text, &lexical_secret_spans(text));
+        assert!(
+            !masked.contains("value-one") && !masked.contains("value-two"),
+            "{masked}"
+        );
+        assert!(masked.contains("other: &u shown"));
     }
 
     #[test]

@@ -34,7 +34,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = Options {
         // No process environment: a fixed lookup, so runs are reproducible.
-        env: Arc::new(|name: &str| (name == "FUZZ_SECRET").then(|| "Fz1Q~fuzzSecretValue".to_owned())),
+        env: Arc::new(|name: &str| {
+            (name == "FUZZ_SECRET").then(|| "Fz1Q~fuzzSecretValue".to_owned())
+        }),
         ..Options::default()
     };
     let file = match source::decode(bytes.to_vec()) {
@@ -42,10 +44,8 @@ fuzz_target!(|data: &[u8]| {
         // Not UTF-8: the report for that is built on the file path (bounded read, lossy text,
         // position of the bad byte), so go through a file, one per fuzzing process.
         Err(_) => {
-            let path = std::env::temp_dir().join(format!(
-                "connector-lint-fuzz-{}.input",
-                std::process::id()
-            ));
+            let path = std::env::temp_dir()
+                .join(format!("connector-lint-fuzz-{}.input", std::process::id()));
             if std::fs::write(&path, bytes).is_err() {
                 return;
             }

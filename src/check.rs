@@ -166,8 +166,10 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     let loaded = document::load(&source);
     let mut diagnostics = Vec::new();
 
+    let mut secret_values = Vec::new();
     for (index, root) in loaded.documents.iter().enumerate() {
         document::secret_spans(root, &mut report.secret_spans);
+        document::secret_values(root, &mut secret_values);
         for duplicate in document::duplicate_keys(root) {
             let first = source.position(duplicate.first.start);
             diagnostics.push(
@@ -229,6 +231,20 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
             report.secrets.push(SecretString::from(unquoted.to_owned()));
         }
     }
+    // The loaded values too: an aliased secret's span is `*name`, not the value.
+    for value in secret_values {
+        if !crate::env::is_only_references(&value) {
+            report.secrets.push(SecretString::from(value));
+        }
+    }
+    // And what the lexical scan takes for secret values: a file that failed to parse has no
+    // tree, and its text may come back in a message (e.g. inside a broken key). Collected here,
+    // while the text is at hand, because machine formats never see the text.
+    let lexical = crate::report::redact::lexical_secret_spans(&source.text);
+    report.secrets.extend(crate::report::redact::lexical_values(
+        &source.text,
+        &lexical,
+    ));
     report.diagnostics = diagnostics;
     if options.keep_sources {
         report.source = Some(source);

@@ -198,3 +198,22 @@ pub fn secret_spans(root: &Node, spans: &mut Vec<Span>) {
         }
     }
 }
+
+/// The scalar values held under a secret key, anywhere in the tree, as loaded: an alias under
+/// `clientSecret` carries the anchored value (whose source span is elsewhere), and a quoted value
+/// carries its unescaped text. The report layer masks and scrubs these wherever they appear.
+pub fn secret_values(root: &Node, values: &mut Vec<String>) {
+    let mut stack = vec![(root, false)];
+    while let Some((node, secret)) = stack.pop() {
+        match &node.value {
+            Value::Mapping(entries) => stack.extend(
+                entries
+                    .iter()
+                    .map(|entry| (&entry.value, secret || is_secret_key(&entry.key))),
+            ),
+            Value::Sequence(items) => stack.extend(items.iter().map(|item| (item, secret))),
+            Value::String(text) if secret => values.push(text.clone()),
+            _ => {}
+        }
+    }
+}

@@ -11,6 +11,7 @@ use miette::{
 use super::{Graphics, RedactedFile, Style, Summary};
 use crate::catalogue::Severity;
 use crate::diagnostic::Diagnostic;
+use crate::source::SourceText;
 
 /// A diagnostic with its (masked) source, in the shape miette renders.
 struct Shown<'a> {
@@ -32,6 +33,12 @@ impl fmt::Display for Shown<'_> {
         match (&self.source, &self.diagnostic.location) {
             // With a snippet, the path and position are drawn above the source lines.
             (Some(_), Some(_)) => write!(f, "{}", self.diagnostic.message),
+            // No snippet (see `drawable`): the headline gives the position instead.
+            (None, Some(location)) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path, location.start.line, location.start.column, self.diagnostic.message
+            ),
             _ => write!(f, "{}: {}", self.path, self.diagnostic.message),
         }
     }
@@ -108,6 +115,25 @@ fn render_one(shown: &Shown<'_>, style: Style, out: &mut String) {
     }
 }
 
+/// miette pads the underline under a label with `{:width$}`, and Rust's formatter panics on a
+/// width over 65,535: a label that far into one line (a minified JSON file of 1 MB) cannot be
+/// drawn. Past this many characters (a tab draws as 4 columns, a wide character as 2), the
+/// diagnostic is shown without its snippet.
+const MAX_LABEL_COLUMN: usize = 10_000;
+
+/// Whether every label of a diagnostic starts close enough to its line's start to be drawn.
+fn drawable(diagnostic: &Diagnostic, source: &SourceText) -> bool {
+    let Some(location) = &diagnostic.location else {
+        return true;
+    };
+    location.start.column <= MAX_LABEL_COLUMN
+        && location.end.column <= MAX_LABEL_COLUMN
+        && diagnostic
+            .related
+            .iter()
+            .all(|related| source.position(related.span.start).column <= MAX_LABEL_COLUMN)
+}
+
 fn plural(count: usize, word: &str) -> String {
     if count == 1 {
         format!("{count} {word}")
@@ -126,9 +152,13 @@ pub fn render(files: &[RedactedFile], summary: Summary, style: Style) -> String 
             })
         });
         for diagnostic in &file.diagnostics {
+            let drawn = file
+                .source
+                .as_ref()
+                .is_some_and(|text| drawable(diagnostic, text));
             let shown = Shown {
                 diagnostic,
-                source: source.clone(),
+                source: source.clone().filter(|_| drawn),
                 path: file.path,
             };
             render_one(&shown, style, &mut out);

@@ -159,9 +159,15 @@ pub fn redact(report: &Report, with_sources: bool) -> Vec<RedactedFile<'_>> {
         .files
         .iter()
         .map(|file| {
+            // Every secret value known for the file: from its tree, the environment and the
+            // lexical scan (collected when the file was checked, see `check::check_source`).
+            let secrets = &file.secrets;
             let source = file.source.as_ref().filter(|_| with_sources).map(|source| {
                 let mut spans = file.secret_spans.clone();
                 spans.extend(redact::lexical_secret_spans(&source.text));
+                // A known secret value is masked wherever else it stands (pasted into another key,
+                // anchored elsewhere and aliased, left in a comment).
+                spans.extend(redact::value_spans(&source.text, secrets));
                 let masked = redact::mask(&source.text, &spans);
                 SourceText {
                     name: source.name.clone(),
@@ -170,7 +176,6 @@ pub fn redact(report: &Report, with_sources: bool) -> Vec<RedactedFile<'_>> {
                     lines: source.lines.clone(),
                 }
             });
-            let secrets = &file.secrets;
             let diagnostics = file
                 .diagnostics
                 .iter()

@@ -1,5 +1,6 @@
 //! `--format json`: the SPEC's JSON report, version 1.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{RedactedFile, Summary};
@@ -60,39 +61,76 @@ pub fn write(
     summary: Summary,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let report = JsonReport {
+    // The envelope, serialised with an empty file list; the files are rendered in parallel (the
+    // report grows with the number of files) and spliced into it, indented to their depth, so
+    // the bytes are exactly those of one pretty-printed document.
+    let envelope = JsonReport {
         version: 1,
         tool: Tool {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         },
-        files: files
-            .iter()
-            .map(|file| JsonFile {
-                path: file.path,
-                diagnostics: file
-                    .diagnostics
-                    .iter()
-                    .map(|diagnostic| {
-                        let location = diagnostic.location.as_ref();
-                        JsonDiagnostic {
-                            code: diagnostic.code.as_str(),
-                            severity: diagnostic.severity,
-                            message: &diagnostic.message,
-                            help: diagnostic.help.as_deref(),
-                            pointer: location.map(|location| location.pointer.as_str()),
-                            document: location.map(|location| location.document),
-                            line: location.map(|location| location.start.line),
-                            column: location.map(|location| location.start.column),
-                            end_line: location.map(|location| location.end.line),
-                            end_column: location.map(|location| location.end.column),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
+        files: Vec::new(),
         summary,
     };
-    serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
+    let text = serde_json::to_string_pretty(&envelope).map_err(std::io::Error::other)?;
+    let (before, after) = text
+        .split_once("\"files\": []")
+        .ok_or_else(|| std::io::Error::other("the report envelope has no file list"))?;
+    out.write_all(before.as_bytes())?;
+    if files.is_empty() {
+        out.write_all(b"\"files\": []")?;
+    } else {
+        out.write_all(b"\"files\": [\n")?;
+        // Chunks bound the memory the rendered fragments take, whatever the number of files.
+        for (chunk_index, chunk) in files.chunks(RENDER_CHUNK).enumerate() {
+            let rendered: Vec<String> = chunk.par_iter().map(render_file).collect();
+            for (index, fragment) in rendered.iter().enumerate() {
+                if chunk_index > 0 || index > 0 {
+                    out.write_all(b",\n")?;
+                }
+                out.write_all(fragment.as_bytes())?;
+            }
+        }
+        out.write_all(b"\n  ]")?;
+    }
+    out.write_all(after.as_bytes())?;
     out.write_all(b"\n")
+}
+
+/// Files rendered at once: enough to keep both cores busy, few enough to keep memory flat.
+const RENDER_CHUNK: usize = 512;
+
+/// One file's entry, pretty-printed at its depth in the report (two levels, four spaces).
+fn render_file(file: &RedactedFile) -> String {
+    let fragment = serde_json::to_string_pretty(&json_file(file)).unwrap_or_default();
+    let mut indented = String::with_capacity(fragment.len() + fragment.len() / 8);
+    indented.push_str("    ");
+    indented.push_str(&fragment.replace('\n', "\n    "));
+    indented
+}
+
+fn json_file<'a>(file: &'a RedactedFile) -> JsonFile<'a> {
+    JsonFile {
+        path: file.path,
+        diagnostics: file
+            .diagnostics
+            .iter()
+            .map(|diagnostic| {
+                let location = diagnostic.location.as_ref();
+                JsonDiagnostic {
+                    code: diagnostic.code.as_str(),
+                    severity: diagnostic.severity,
+                    message: &diagnostic.message,
+                    help: diagnostic.help.as_deref(),
+                    pointer: location.map(|location| location.pointer.as_str()),
+                    document: location.map(|location| location.document),
+                    line: location.map(|location| location.start.line),
+                    column: location.map(|location| location.start.column),
+                    end_line: location.map(|location| location.end.line),
+                    end_column: location.map(|location| location.end.column),
+                }
+            })
+            .collect(),
+    }
 }

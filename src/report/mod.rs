@@ -12,6 +12,8 @@ pub mod sarif;
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
+
 use crate::catalogue::{Code, Severity};
 use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
@@ -157,7 +159,7 @@ pub struct RedactedFile<'a> {
 pub fn redact(report: &Report, with_sources: bool) -> Vec<RedactedFile<'_>> {
     report
         .files
-        .iter()
+        .par_iter()
         .map(|file| {
             // Every secret value known for the file: from its tree, the environment and the
             // lexical scan (collected when the file was checked, see `check::check_source`).

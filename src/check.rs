@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::catalogue::Code;
 use crate::diagnostic::{Diagnostic, Location};
@@ -245,6 +245,14 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
         &source.text,
         &lexical,
     ));
+    // The same value arrives from the span, the tree and the lexical scan; each is searched for
+    // in every message, so keep one of each.
+    report
+        .secrets
+        .sort_unstable_by(|a, b| a.expose_secret().cmp(b.expose_secret()));
+    report
+        .secrets
+        .dedup_by(|a, b| a.expose_secret() == b.expose_secret());
     report.diagnostics = diagnostics;
     if options.keep_sources {
         report.source = Some(source);

@@ -170,7 +170,17 @@ pub fn duplicate_keys(root: &Node) -> Vec<DuplicateKey> {
 
 /// Whether a key names a secret: `clientSecret`, and any key whose name contains `secret`.
 pub fn is_secret_key(key: &str) -> bool {
-    key.to_ascii_lowercase().contains("secret")
+    find_secret_word(key.as_bytes()).is_some()
+}
+
+/// The offset of the first `secret`, in any letter case (no lower-case copy: every key of every
+/// file goes through here).
+pub fn find_secret_word(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr2_iter(b's', b'S', bytes).find(|&start| {
+        bytes
+            .get(start + 1..start + 6)
+            .is_some_and(|rest| rest.eq_ignore_ascii_case(b"ecret"))
+    })
 }
 
 /// The spans of every value held under a secret key, anywhere in the tree (duplicates included).

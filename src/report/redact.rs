@@ -281,10 +281,12 @@ fn looks_like_key(trimmed: &str) -> bool {
 
 /// Where the value after a key containing `secret` starts on this line, if such a key is on it.
 fn secret_value_start(line: &str) -> Option<SecretKey> {
-    let lower = line.to_ascii_lowercase();
+    // Every line of every file is scanned: find `secret` in any letter case without building a
+    // lower-case copy of the line. Only ASCII is inspected below, so byte offsets are shared.
+    let lower = line;
     let mut search_from = 0;
     let mut without_colon = false;
-    while let Some(found) = lower[search_from..].find("secret") {
+    while let Some(found) = crate::document::find_secret_word(&lower.as_bytes()[search_from..]) {
         let after = search_from + found + "secret".len();
         // Skip the rest of the key name and its closing quote, then expect `:`.
         let rest = &lower[after..];
@@ -353,7 +355,8 @@ pub fn mask(text: &str, spans: &[Span]) -> String {
 pub fn holds_secret(text: &str, secrets: &[SecretString]) -> bool {
     secrets.iter().any(|secret| {
         let value = secret.expose_secret().trim();
-        value.chars().count() >= MIN_SCRUBBED_LENGTH && text.contains(value)
+        value.chars().count() >= MIN_SCRUBBED_LENGTH
+            && memchr::memmem::find(text.as_bytes(), value.as_bytes()).is_some()
     })
 }
 

@@ -240,11 +240,9 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     // And what the lexical scan takes for secret values: a file that failed to parse has no
     // tree, and its text may come back in a message (e.g. inside a broken key). Collected here,
     // while the text is at hand, because machine formats never see the text.
-    let lexical = crate::report::redact::lexical_secret_spans(&source.text);
-    report.secrets.extend(crate::report::redact::lexical_values(
-        &source.text,
-        &lexical,
-    ));
+    report
+        .secrets
+        .extend(crate::report::redact::lexical_secret_values(&source.text));
     // The same value arrives from the span, the tree and the lexical scan; each is searched for
     // in every message, so keep one of each.
     report

@@ -168,6 +168,12 @@ const TEMPLATE_WORDS: &[&str] = &[
 /// Prefixes of instructions left in place of a value (`YOUR_CLIENT_ID`, `insert-secret-here`).
 const TEMPLATE_PREFIXES: &[&str] = &["your", "insert", "enter", "paste", "replacewith", "putyour"];
 
+/// What a "… here" template names before its "here" (`secret-here`, `client_id_here`). A random
+/// value that merely ends in "here" (`…sphere`) names none of these.
+const HERE_WORDS: &[&str] = &[
+    "secret", "value", "id", "key", "token", "password", "guid", "uri", "url", "tenant", "goes",
+];
+
 /// Whether a (cleaned) value is a template, a masked copy or an unresolved reference. Real ids and
 /// secrets are random, so the word lists cannot match them by accident in practice.
 pub fn placeholder(value: &str) -> Option<Placeholder> {
@@ -184,10 +190,10 @@ pub fn placeholder(value: &str) -> Option<Placeholder> {
     let wrapped = (value.starts_with('<') && value.ends_with('>'))
         || (value.starts_with("{{") && value.ends_with("}}"));
     let normalized: String = value
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|byte| char::from(byte.to_ascii_lowercase()))
+        .collect();
     let only_x = normalized.len() >= 3 && normalized.chars().all(|c| c == 'x');
     let only_filler = value.chars().count() >= 3
         && value
@@ -196,7 +202,9 @@ pub fn placeholder(value: &str) -> Option<Placeholder> {
     let instruction = TEMPLATE_PREFIXES
         .iter()
         .any(|prefix| normalized.starts_with(prefix) && normalized.len() > prefix.len())
-        || (normalized.ends_with("here") && normalized.len() <= 32);
+        || normalized
+            .strip_suffix("here")
+            .is_some_and(|named| HERE_WORDS.iter().any(|word| named.ends_with(word)));
     if wrapped
         || only_x
         || only_filler
@@ -349,9 +357,19 @@ mod tests {
             "TODO",
             "todo",
             "paste-secret-here",
+            "secret_here",
+            "client-id-here",
             "secret",
         ] {
             assert_eq!(placeholder(text), Some(Placeholder::Template), "{text}");
+        }
+        // Random values that merely end in "here" are not templates.
+        for text in [
+            "Tq3+vX9/kLm2Rp8sphere",
+            "aB3dE5fG7hJ9kL1mAtmosphere",
+            "nowhere",
+        ] {
+            assert_eq!(placeholder(text), None, "{text}");
         }
         assert_eq!(
             placeholder("abc~1Q****************"),

@@ -1,7 +1,6 @@
 //! The pipeline for one file: text → documents → records → shape → rules, as diagnostics with
 //! source positions. Pure over its inputs: the environment comes in as a lookup function.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -438,11 +437,12 @@ fn check_record(
         _ => {}
     }
 
-    // Resolve `${NAME}` references; the schema sees the resolved values.
-    let mut instance = serde_json::Map::new();
-    let mut strings = BTreeMap::new();
+    // Resolve `${NAME}` references; the schema and the rules see the resolved values.
+    let mut record = Record::default();
+    // What the schema is given: each key's first occurrence, resolved where it is a string.
+    let mut values: Vec<(&str, serde_json::Value)> = Vec::with_capacity(entries.len());
     for entry in entries {
-        if instance.contains_key(&entry.key) {
+        if values.iter().any(|(key, _)| *key == entry.key) {
             continue;
         }
         let json = match &entry.value.value {
@@ -470,8 +470,9 @@ fn check_record(
                         if origin != Origin::Literal && document::is_secret_key(&entry.key) {
                             report.secrets.push(SecretString::from(value.clone()));
                         }
-                        strings.insert(entry.key.clone(), (value.clone(), origin));
-                        serde_json::Value::String(value)
+                        let json = serde_json::Value::String(value.clone());
+                        record.set(&entry.key, value, origin);
+                        json
                     }
                     // Unset: the schema sees the reference itself (which it accepts); the rules
                     // do not see the key, so they judge nothing they cannot know.
@@ -480,21 +481,30 @@ fn check_record(
             }
             _ => entry.value.to_json(),
         };
-        instance.insert(entry.key.clone(), json);
-    }
-    let instance = serde_json::Value::Object(instance);
-
-    for finding in schema::validate(&instance) {
-        let location = match &finding.key {
-            Some(key) => locate(key, finding.on_key),
-            None => record_location.clone(),
-        };
-        let mut diagnostic = Diagnostic::new(finding.code, finding.message).at(location);
-        diagnostic.help = finding.help;
-        diagnostics.push(diagnostic);
+        values.push((&entry.key, json));
     }
 
-    let record = Record::from_strings(strings);
+    // A record of known keys holding strings, with both required keys, is one the shape-only
+    // schema accepts by construction (its only constraints are those); most records are such,
+    // so the instance is only built and validated when the schema has something to say.
+    if !schema::is_plain_record(values.iter().map(|(key, value)| (*key, value))) {
+        let instance = serde_json::Value::Object(
+            values
+                .into_iter()
+                .map(|(key, value)| (key.to_owned(), value))
+                .collect(),
+        );
+        for finding in schema::validate(&instance) {
+            let location = match &finding.key {
+                Some(key) => locate(key, finding.on_key),
+                None => record_location.clone(),
+            };
+            let mut diagnostic = Diagnostic::new(finding.code, finding.message).at(location);
+            diagnostic.help = finding.help;
+            diagnostics.push(diagnostic);
+        }
+    }
+
     for finding in rules::check(&record, &options.rules) {
         let location = match &finding.key {
             Some(key) => locate(key, false),

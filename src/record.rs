@@ -140,20 +140,25 @@ impl Record {
     pub fn from_strings(values: BTreeMap<String, (String, Origin)>) -> Record {
         let mut record = Record::default();
         for (key, (value, origin)) in values {
-            let field = &mut record.fields;
-            match key.as_str() {
-                "serviceId" => field.service_id = Some(value),
-                "clientId" => field.client_id = Some(value),
-                "clientSecret" => field.client_secret = Some(SecretString::from(value)),
-                "redirectUri" => field.redirect_uri = Some(value),
-                "callbackUrl" => field.callback_url = Some(value),
-                "outputFilePrefix" => field.output_file_prefix = Some(value),
-                "tenantId" => field.tenant_id = Some(value),
-                _ => continue,
-            }
-            record.origins.insert(key, origin);
+            record.set(&key, value, origin);
         }
         record
+    }
+
+    /// Sets a known key's value; other keys are ignored (the schema reports them).
+    pub fn set(&mut self, key: &str, value: String, origin: Origin) {
+        let field = &mut self.fields;
+        match key {
+            "serviceId" => field.service_id = Some(value),
+            "clientId" => field.client_id = Some(value),
+            "clientSecret" => field.client_secret = Some(SecretString::from(value)),
+            "redirectUri" => field.redirect_uri = Some(value),
+            "callbackUrl" => field.callback_url = Some(value),
+            "outputFilePrefix" => field.output_file_prefix = Some(value),
+            "tenantId" => field.tenant_id = Some(value),
+            _ => return,
+        }
+        self.origins.insert(key.to_owned(), origin);
     }
 }
 

@@ -96,6 +96,22 @@ pub fn suggest_key(key: &str) -> Option<&'static str> {
         .map(|(_, known)| known)
 }
 
+/// Whether a record is one the shape-only schema accepts by construction: every key known, every
+/// value a string, `clientId` and `clientSecret` present. `validate` would find nothing in it (a
+/// test holds the two to that), so the pipeline skips building and validating the instance.
+pub fn is_plain_record<'a>(
+    mut entries: impl Iterator<Item = (&'a str, &'a serde_json::Value)>,
+) -> bool {
+    let mut required = 0;
+    let plain = entries.all(|(key, value)| {
+        if matches!(key, "clientId" | "clientSecret") {
+            required += 1;
+        }
+        value.is_string() && KNOWN_KEYS.contains(&key)
+    });
+    plain && required == 2
+}
+
 /// Validates one record (environment references already resolved).
 pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
     let Some(validator) = validator() else {
@@ -266,6 +282,36 @@ mod tests {
         assert!(codes.contains(&Code::KeyUnknown));
         assert!(codes.contains(&Code::KeyWrongType));
         assert!(validate(&json!({"clientId": "a", "clientSecret": "b"})).is_empty());
+    }
+
+    #[test]
+    fn plain_records_are_exactly_those_the_schema_accepts() {
+        // Every combination of the known keys and a few others, each a string or not: the fast
+        // path must never skip a record the validator has something to say about, and should
+        // recognise every record it accepts.
+        let keys: Vec<&str> = KNOWN_KEYS
+            .iter()
+            .copied()
+            .chain(["clientID", "scope"])
+            .collect();
+        for mask in 0u32..(1 << keys.len()) {
+            for wrong in [None, Some(0usize), Some(2)] {
+                let mut object = serde_json::Map::new();
+                for (index, key) in keys.iter().enumerate() {
+                    if mask & (1 << index) != 0 {
+                        let value = if wrong == Some(index) {
+                            json!(1)
+                        } else {
+                            json!("x")
+                        };
+                        object.insert((*key).to_owned(), value);
+                    }
+                }
+                let plain = is_plain_record(object.iter().map(|(k, v)| (k.as_str(), v)));
+                let instance = serde_json::Value::Object(object);
+                assert_eq!(plain, validate(&instance).is_empty(), "{instance}");
+            }
+        }
     }
 
     #[test]

@@ -337,6 +337,27 @@ fn check_document(
     }
 }
 
+/// The JSON instance the schema validates: each key's first occurrence, strings with their
+/// `${NAME}` references resolved (an unset one stays as written, which the schema accepts).
+fn schema_instance(entries: &[document::Entry], options: &Options) -> serde_json::Value {
+    let mut object = serde_json::Map::with_capacity(entries.len());
+    for entry in entries {
+        if object.contains_key(&entry.key) {
+            continue;
+        }
+        let json = match &entry.value.value {
+            Value::String(text) => serde_json::Value::String(
+                crate::env::resolve(text, options.env.as_ref())
+                    .value
+                    .unwrap_or_else(|| text.clone()),
+            ),
+            _ => entry.value.to_json(),
+        };
+        object.insert(entry.key.clone(), json);
+    }
+    serde_json::Value::Object(object)
+}
+
 /// How a service id relates to ours.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ServiceMatch {
@@ -439,61 +460,56 @@ fn check_record(
 
     // Resolve `${NAME}` references; the schema and the rules see the resolved values.
     let mut record = Record::default();
-    // What the schema is given: each key's first occurrence, resolved where it is a string.
-    let mut values: Vec<(&str, serde_json::Value)> = Vec::with_capacity(entries.len());
-    for entry in entries {
-        if values.iter().any(|(key, _)| *key == entry.key) {
+    // Each key's first occurrence counts (later ones are reported as duplicates).
+    let first_entries = || {
+        entries.iter().enumerate().filter_map(|(index, entry)| {
+            (!entries[..index]
+                .iter()
+                .any(|earlier| earlier.key == entry.key))
+            .then_some(entry)
+        })
+    };
+    for entry in first_entries() {
+        let Value::String(text) = &entry.value.value else {
             continue;
-        }
-        let json = match &entry.value.value {
-            Value::String(text) => {
-                let resolved = crate::env::resolve(text, options.env.as_ref());
-                for name in &resolved.undefined {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::EnvUndefined,
-                            format!("`{}` references `${{{name}}}`, which is not set", entry.key),
-                        )
-                        .with_help(format!(
-                            "set `{name}` in the environment that runs connector-lint and the deploy (e.g. `export {name}=...` or a CI secret), or write the value into the file"
-                        ))
-                        .at(locate(&entry.key, false)),
-                    );
-                }
-                match resolved.value {
-                    Some(value) => {
-                        let origin = if resolved.names.is_empty() {
-                            Origin::Literal
-                        } else {
-                            Origin::Environment(resolved.names)
-                        };
-                        if origin != Origin::Literal && document::is_secret_key(&entry.key) {
-                            report.secrets.push(SecretString::from(value.clone()));
-                        }
-                        let json = serde_json::Value::String(value.clone());
-                        record.set(&entry.key, value, origin);
-                        json
-                    }
-                    // Unset: the schema sees the reference itself (which it accepts); the rules
-                    // do not see the key, so they judge nothing they cannot know.
-                    None => serde_json::Value::String(text.clone()),
-                }
-            }
-            _ => entry.value.to_json(),
         };
-        values.push((&entry.key, json));
+        let resolved = crate::env::resolve(text, options.env.as_ref());
+        for name in &resolved.undefined {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::EnvUndefined,
+                    format!("`{}` references `${{{name}}}`, which is not set", entry.key),
+                )
+                .with_help(format!(
+                    "set `{name}` in the environment that runs connector-lint and the deploy (e.g. `export {name}=...` or a CI secret), or write the value into the file"
+                ))
+                .at(locate(&entry.key, false)),
+            );
+        }
+        // Unset: the rules do not see the key, so they judge nothing they cannot know.
+        if let Some(value) = resolved.value {
+            let origin = if resolved.names.is_empty() {
+                Origin::Literal
+            } else {
+                Origin::Environment(resolved.names)
+            };
+            if origin != Origin::Literal && document::is_secret_key(&entry.key) {
+                report.secrets.push(SecretString::from(value.clone()));
+            }
+            record.set(&entry.key, value, origin);
+        }
     }
 
-    // A record of known keys holding strings, with both required keys, is one the shape-only
-    // schema accepts by construction (its only constraints are those); most records are such,
-    // so the instance is only built and validated when the schema has something to say.
-    if !schema::is_plain_record(values.iter().map(|(key, value)| (*key, value))) {
-        let instance = serde_json::Value::Object(
-            values
-                .into_iter()
-                .map(|(key, value)| (key.to_owned(), value))
-                .collect(),
-        );
+    // Most records are plain (`schema::is_plain_record`): the shape-only schema accepts them by
+    // construction, so no instance is built or validated for them.
+    let plain = schema::is_plain_record(first_entries().map(|entry| {
+        (
+            entry.key.as_str(),
+            matches!(entry.value.value, Value::String(_)),
+        )
+    }));
+    if !plain {
+        let instance = schema_instance(entries, options);
         for finding in schema::validate(&instance) {
             let location = match &finding.key {
                 Some(key) => locate(key, finding.on_key),

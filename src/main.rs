@@ -14,6 +14,14 @@ use connector_lint::source::{self, Format as SourceFormat};
 use connector_lint::{check_inputs, explain, probe, record};
 
 fn main() -> ExitCode {
+    // Commit allocator memory as it is used rather than a segment or arena at a time: it keeps
+    // the resident memory of a ten-thousand-file run near what the reports need.
+    // SAFETY: nothing else runs yet (mimalloc's option setters are not thread-safe), and the
+    // indices are those of the mimalloc 2 headers that libmimalloc-sys builds with `v2`.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+    }
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check(args) => run_check(args),
@@ -214,6 +222,8 @@ fn run_check(args: CheckArgs) -> u8 {
         ..Options::default()
     };
     let (mut report, read_errors) = check_inputs(&inputs, &options);
+    // The reports carry their paths; the list of inputs is not needed any more.
+    drop(inputs);
     input_errors.extend(read_errors);
     let probe_summary = probe_settings
         .map(|settings| probe::run(&mut report, &settings, std::io::stderr().is_terminal()));
@@ -284,6 +294,16 @@ fn run_check(args: CheckArgs) -> u8 {
     // The process is about to exit and the OS takes the memory back at once; freeing ten
     // thousand reports one by one would only add to the run time.
     std::mem::forget(report);
-    std::mem::forget(inputs);
     status.max(written)
 }
+
+/// `mi_option_eager_commit` and `mi_option_arena_eager_commit` in mimalloc 2's `mimalloc.h`
+/// (libmimalloc-sys 0.1 does not name them).
+const MI_OPTION_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 3;
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+// Checking many small files allocates a tree, strings and a report per file on two threads;
+// mimalloc's per-thread free lists make a ten-thousand-file run about 17% faster than glibc's
+// allocator (bench/compare.sh).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -126,13 +126,18 @@ impl Origin {
 #[derive(Debug, Default)]
 pub struct Record {
     pub fields: AzureDevOpsRecord,
-    /// The origin of each present key, by key name.
-    pub origins: BTreeMap<String, Origin>,
+    /// The origin of each present key, in the order of `KNOWN_KEYS` (no map: a record has at
+    /// most these seven keys, and one is built per record of every file).
+    pub origins: [Option<Origin>; KNOWN_KEYS.len()],
 }
 
 impl Record {
     pub fn origin(&self, key: &str) -> Origin {
-        self.origins.get(key).cloned().unwrap_or(Origin::Literal)
+        KNOWN_KEYS
+            .iter()
+            .position(|known| *known == key)
+            .and_then(|index| self.origins[index].clone())
+            .unwrap_or(Origin::Literal)
     }
 
     /// Builds the typed record from resolved string values: only known keys whose values are
@@ -143,6 +148,14 @@ impl Record {
             record.set(&key, value, origin);
         }
         record
+    }
+
+    /// Whether the record holds a value for this key.
+    pub fn has(&self, key: &str) -> bool {
+        KNOWN_KEYS
+            .iter()
+            .position(|known| *known == key)
+            .is_some_and(|index| self.origins[index].is_some())
     }
 
     /// Sets a known key's value; other keys are ignored (the schema reports them).
@@ -158,7 +171,9 @@ impl Record {
             "tenantId" => field.tenant_id = Some(value),
             _ => return,
         }
-        self.origins.insert(key.to_owned(), origin);
+        if let Some(index) = KNOWN_KEYS.iter().position(|known| *known == key) {
+            self.origins[index] = Some(origin);
+        }
     }
 }
 
@@ -213,11 +228,12 @@ mod tests {
             let mut values = BTreeMap::new();
             values.insert((*key).to_owned(), ("value".to_owned(), Origin::Literal));
             let record = Record::from_strings(values);
-            assert!(record.origins.contains_key(*key), "{key} is dropped");
+            assert!(record.has(key), "{key} is dropped");
         }
         let mut unknown = BTreeMap::new();
         unknown.insert("scope".to_owned(), ("x".to_owned(), Origin::Literal));
-        assert!(Record::from_strings(unknown).origins.is_empty());
+        let record = Record::from_strings(unknown);
+        assert!(KNOWN_KEYS.iter().all(|key| !record.has(key)));
     }
 
     #[test]

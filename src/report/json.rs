@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{RedactedFile, Summary};
+use super::{RedactedFile, Report, Summary};
 use crate::catalogue::Severity;
 
 #[derive(Serialize)]
@@ -55,15 +55,40 @@ pub fn render(files: &[RedactedFile], summary: Summary) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Streams the report to `out`, so its size never has to fit in one string.
+/// Streams the report of already redacted files to `out`.
 pub fn write(
     files: &[RedactedFile],
     summary: Summary,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    // The envelope, serialised with an empty file list; the files are rendered in parallel (the
-    // report grows with the number of files) and spliced into it, indented to their depth, so
-    // the bytes are exactly those of one pretty-printed document.
+    let fragments = files
+        .chunks(RENDER_CHUNK)
+        .map(|chunk| chunk.par_iter().map(render_file).collect());
+    write_fragments(files.is_empty(), summary, fragments, out)
+}
+
+/// Streams a whole report to `out`, redacting and rendering a chunk of files at a time, so
+/// neither the redacted files nor the text ever exist whole.
+pub fn write_report(
+    report: &Report,
+    summary: Summary,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let fragments = report.files.chunks(RENDER_CHUNK).map(|chunk| {
+        let redacted = super::redact_files(chunk, false);
+        redacted.par_iter().map(render_file).collect()
+    });
+    write_fragments(report.files.is_empty(), summary, fragments, out)
+}
+
+/// The envelope, serialised with an empty file list, with the rendered files spliced into it,
+/// indented to their depth: the bytes are exactly those of one pretty-printed document.
+fn write_fragments(
+    no_files: bool,
+    summary: Summary,
+    fragments: impl Iterator<Item = Vec<String>>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let envelope = JsonReport {
         version: 1,
         tool: Tool {
@@ -78,17 +103,17 @@ pub fn write(
         .split_once("\"files\": []")
         .ok_or_else(|| std::io::Error::other("the report envelope has no file list"))?;
     out.write_all(before.as_bytes())?;
-    if files.is_empty() {
+    if no_files {
         out.write_all(b"\"files\": []")?;
     } else {
         out.write_all(b"\"files\": [\n")?;
-        // Chunks bound the memory the rendered fragments take, whatever the number of files.
-        for (chunk_index, chunk) in files.chunks(RENDER_CHUNK).enumerate() {
-            let rendered: Vec<String> = chunk.par_iter().map(render_file).collect();
-            for (index, fragment) in rendered.iter().enumerate() {
-                if chunk_index > 0 || index > 0 {
+        let mut first = true;
+        for chunk in fragments {
+            for fragment in chunk {
+                if !first {
                     out.write_all(b",\n")?;
                 }
+                first = false;
                 out.write_all(fragment.as_bytes())?;
             }
         }

@@ -157,8 +157,12 @@ pub struct RedactedFile<'a> {
 /// Only the human format shows source snippets; the others get no source at all (`with_sources`),
 /// which also spares them the masking work.
 pub fn redact(report: &Report, with_sources: bool) -> Vec<RedactedFile<'_>> {
-    report
-        .files
+    redact_files(&report.files, with_sources)
+}
+
+/// `redact` for some of a report's files.
+pub fn redact_files(files: &[FileReport], with_sources: bool) -> Vec<RedactedFile<'_>> {
+    files
         .par_iter()
         .map(|file| {
             // Every secret value known for the file: from its tree, the environment and the
@@ -248,8 +252,13 @@ pub fn write_run(
     run: Run<'_>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let files = redact(report, format == Format::Human);
     let summary = report.summary();
+    if format == Format::Json {
+        // Redacted and rendered a chunk at a time: the report of ten thousand files never has to
+        // exist twice.
+        return json::write_report(report, summary, out);
+    }
+    let files = redact(report, format == Format::Human);
     let status = exit_status(report, run.deny_warnings, !run.input_errors.is_empty());
     let text = match format {
         Format::Json => return json::write(&files, summary, out),

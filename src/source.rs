@@ -15,11 +15,13 @@ pub enum Format {
 impl Format {
     /// The format implied by a file name, if it is one we check.
     pub fn from_path(path: &Path) -> Option<Format> {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        match extension.as_str() {
-            "yaml" | "yml" => Some(Format::Yaml),
-            "json" => Some(Format::Json),
-            _ => None,
+        let extension = path.extension()?.to_str()?;
+        if extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml") {
+            Some(Format::Yaml)
+        } else if extension.eq_ignore_ascii_case("json") {
+            Some(Format::Json)
+        } else {
+            None
         }
     }
 }
@@ -161,9 +163,10 @@ fn walk_directory(root: &Path, errors: &mut Vec<InputError>) -> Vec<Input> {
             || (entry.path_is_symlink()
                 && fs::metadata(entry.path()).is_ok_and(|metadata| metadata.is_file()));
         if is_file {
+            let display = display_path(entry.path());
             found.push(Input::File {
-                display: display_path(entry.path()),
-                path: entry.path().to_path_buf(),
+                display,
+                path: entry.into_path(),
                 format,
             });
         }

@@ -2,6 +2,22 @@
 //!
 //! The flow is one way: `source` reads inputs, `document` loads a spanned tree, `check` runs the
 //! shape (`schema`) and the domain `rules` over each record, and `report` renders the diagnostics.
+//!
+//! Checking a text in memory, without files:
+//!
+//! ```
+//! use connector_lint::check::{check_source, Options};
+//! use connector_lint::source::{Format, SourceText};
+//!
+//! let text = "clientID: 3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\nclientSecret: abc\n";
+//! let source = SourceText::new("azdo.yaml", Format::Yaml, text.to_owned());
+//! let report = check_source(source, &Options::default());
+//! let first = &report.diagnostics[0];
+//! assert_eq!(first.code.as_str(), "key/misspelled");
+//! assert_eq!(first.message, "unknown key `clientID`: did you mean `clientId`?");
+//! let location = first.location.as_ref().expect("a position");
+//! assert_eq!((location.start.line, location.start.column), (1, 1));
+//! ```
 
 pub mod catalogue;
 pub mod check;

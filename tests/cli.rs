@@ -429,3 +429,30 @@ fn every_key_of_the_schema_has_a_title_and_description() {
         );
     }
 }
+
+#[test]
+fn terminal_escapes_in_a_file_never_reach_the_output() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = directory.path().join("escapes.yaml");
+    std::fs::write(
+        &path,
+        "clientId: \"\u{1b}[31mred\u{1b}[0m\"\nclientSecret: ${S}\n\"x\u{1b}[2Jy\": 1\n",
+    )
+    .expect("write");
+    for format in [
+        "human", "json", "sarif", "github", "azure", "junit", "gitlab",
+    ] {
+        let result = run(lint().arg("check").arg(&path).args(["--format", format]));
+        assert_eq!(result.status, 1, "{format}");
+        assert!(
+            !result.stdout.contains('\u{1b}'),
+            "{format}: {}",
+            result.stdout
+        );
+        assert!(
+            !result.stderr.contains('\u{1b}'),
+            "{format}: {}",
+            result.stderr
+        );
+    }
+}

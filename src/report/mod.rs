@@ -174,7 +174,7 @@ pub fn redact_files(files: &[FileReport], with_sources: bool) -> Vec<RedactedFil
                 // A known secret value is masked wherever else it stands (pasted into another key,
                 // anchored elsewhere and aliased, left in a comment).
                 spans.extend(redact::value_spans(&source.text, secrets));
-                let masked = redact::mask(&source.text, &spans);
+                let masked = redact::neutralise_controls(redact::mask(&source.text, &spans));
                 SourceText {
                     name: source.name.clone(),
                     format: source.format,
@@ -189,17 +189,20 @@ pub fn redact_files(files: &[FileReport], with_sources: bool) -> Vec<RedactedFil
                     let texts = std::iter::once(diagnostic.message.as_str())
                         .chain(diagnostic.help.as_deref())
                         .chain(diagnostic.related.iter().map(|r| r.message.as_str()));
-                    if !texts
-                        .into_iter()
-                        .any(|text| redact::holds_secret(text, secrets))
-                    {
+                    if !texts.into_iter().any(|text| {
+                        redact::holds_secret(text, secrets) || redact::has_controls(text)
+                    }) {
                         return Cow::Borrowed(diagnostic);
                     }
+                    // Messages quote keys and values from the file: scrub secrets, and keep
+                    // control characters (terminal escapes) out of every format.
+                    let clean =
+                        |text: &str| redact::neutralise_controls(redact::scrub(text, secrets));
                     let mut diagnostic = diagnostic.clone();
-                    diagnostic.message = redact::scrub(&diagnostic.message, secrets);
-                    diagnostic.help = diagnostic.help.map(|help| redact::scrub(&help, secrets));
+                    diagnostic.message = clean(&diagnostic.message);
+                    diagnostic.help = diagnostic.help.map(|help| clean(&help));
                     for related in &mut diagnostic.related {
-                        related.message = redact::scrub(&related.message, secrets);
+                        related.message = clean(&related.message);
                     }
                     Cow::Owned(diagnostic)
                 })

@@ -358,6 +358,33 @@ pub fn mask(text: &str, spans: &[Span]) -> String {
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
+/// Replaces control characters (other than tab and line ends) with `?`, byte for byte, so that a
+/// snippet can never carry a terminal escape sequence out of a hostile file. Offsets, and with
+/// them every label, stay valid.
+pub fn neutralise_controls(text: String) -> String {
+    if !has_controls(&text) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_neutralised(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_neutralised(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Whether a text holds a control character other than tab and line ends.
+pub fn has_controls(text: &str) -> bool {
+    text.chars().any(is_neutralised)
+}
+
 /// Whether free text holds any of the secret values (those long enough to scrub).
 pub fn holds_secret(text: &str, secrets: &[SecretString]) -> bool {
     secrets.iter().any(|secret| {
@@ -391,6 +418,19 @@ mod tests {
         assert!(!masked.contains("'v'"));
         assert!(masked.contains("clientId: abc"));
         assert!(masked.contains("clientSecret: "));
+    }
+
+    #[test]
+    fn control_characters_cannot_reach_the_terminal() {
+        let text = "a: \u{1b}[2Jx\u{7}\u{85}\tok\r\n".to_owned();
+        let neutral = neutralise_controls(text.clone());
+        assert_eq!(neutral.len(), text.len());
+        assert!(
+            !neutral
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        );
+        assert!(neutral.ends_with("\tok\r\n"));
     }
 
     #[test]

@@ -21,9 +21,16 @@ fn strict_options() -> ParseOptions {
     }
 }
 
-/// The byte offset where nesting first goes deeper than `MAX_DEPTH`, if it does. The parser
-/// recurses per level, so this runs first.
-fn too_deep_at(text: &str) -> Option<usize> {
+/// What a scan before parsing finds that must stop it.
+enum Precheck {
+    /// Nesting goes deeper than `MAX_DEPTH` at this byte: the parser recurses per level.
+    TooDeep(usize),
+    /// A raw control character inside a string, which RFC 8259 forbids and the parser accepts.
+    ControlCharacter(usize),
+}
+
+/// One pass over the bytes, tracking strings, for what the parser would not refuse itself.
+fn precheck(text: &str) -> Option<Precheck> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -33,6 +40,7 @@ fn too_deep_at(text: &str) -> Option<usize> {
                 _ if escaped => escaped = false,
                 b'\\' => escaped = true,
                 b'"' => in_string = false,
+                0x00..=0x1F => return Some(Precheck::ControlCharacter(index)),
                 _ => {}
             }
             continue;
@@ -42,31 +50,11 @@ fn too_deep_at(text: &str) -> Option<usize> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Some(index);
+                    return Some(Precheck::TooDeep(index));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
-        }
-    }
-    None
-}
-
-/// Strings RFC 8259 forbids that the parser lets through: raw control characters.
-fn control_character_at(text: &str) -> Option<usize> {
-    let mut in_string = false;
-    let mut escaped = false;
-    for (index, byte) in text.bytes().enumerate() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                0x00..=0x1F => return Some(index),
-                _ => {}
-            }
-        } else if byte == b'"' {
-            in_string = true;
         }
     }
     None
@@ -143,27 +131,30 @@ fn convert(value: ast::Value<'_>) -> Node {
 
 /// Loads one JSON document.
 pub fn load(text: &str) -> Loaded {
-    if let Some(at) = too_deep_at(text) {
-        return Loaded {
-            documents: Vec::new(),
-            error: Some(LoadError {
-                code: Code::LoadTooLarge,
-                message: format!(
-                    "nesting is deeper than {MAX_DEPTH} levels; a connector configuration is at most two levels deep"
-                ),
-                span: at..at + 1,
-            }),
-        };
-    }
-    if let Some(at) = control_character_at(text) {
-        return Loaded {
-            documents: Vec::new(),
-            error: Some(syntax_error(
-                "control character inside a string; write it escaped (`\\n`, `\\t`, `\\u0000`)",
-                at,
-                text,
-            )),
-        };
+    match precheck(text) {
+        Some(Precheck::TooDeep(at)) => {
+            return Loaded {
+                documents: Vec::new(),
+                error: Some(LoadError {
+                    code: Code::LoadTooLarge,
+                    message: format!(
+                        "nesting is deeper than {MAX_DEPTH} levels; a connector configuration is at most two levels deep"
+                    ),
+                    span: at..at + 1,
+                }),
+            };
+        }
+        Some(Precheck::ControlCharacter(at)) => {
+            return Loaded {
+                documents: Vec::new(),
+                error: Some(syntax_error(
+                    "control character inside a string; write it escaped (`\\n`, `\\t`, `\\u0000`)",
+                    at,
+                    text,
+                )),
+            };
+        }
+        None => {}
     }
     match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict_options()) {
         Ok(result) => Loaded {

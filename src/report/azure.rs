@@ -19,32 +19,21 @@ use crate::catalogue::Severity;
 
 /// `escapedata` of the task library: the message after `]`.
 pub fn escape_data(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '%' => out.push_str("%AZP25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            _ => out.push(c),
-        }
-    }
-    out
+    super::escape_chars(value, &[('%', "%AZP25"), ('\r', "%0D"), ('\n', "%0A")])
 }
 
 /// `escape` of the task library: a `key=value;` property inside the brackets.
 pub fn escape_property(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '%' => out.push_str("%AZP25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            ']' => out.push_str("%5D"),
-            ';' => out.push_str("%3B"),
-            _ => out.push(c),
-        }
-    }
-    out
+    super::escape_chars(
+        value,
+        &[
+            ('%', "%AZP25"),
+            ('\r', "%0D"),
+            ('\n', "%0A"),
+            (']', "%5D"),
+            (';', "%3B"),
+        ],
+    )
 }
 
 /// The task result for the run's exit status: a failing run fails the task even when the

@@ -16,33 +16,22 @@ use crate::catalogue::Severity;
 
 /// `escapeData` of `@actions/core`: what follows the closing `::`.
 pub fn escape_data(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            _ => out.push(c),
-        }
-    }
-    out
+    super::escape_chars(value, &[('%', "%25"), ('\r', "%0D"), ('\n', "%0A")])
 }
 
 /// `escapeProperty` of `@actions/core`: a `key=value` before the `::`, where `,` separates
 /// properties and `:` ends them.
 pub fn escape_property(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
-            _ => out.push(c),
-        }
-    }
-    out
+    super::escape_chars(
+        value,
+        &[
+            ('%', "%25"),
+            ('\r', "%0D"),
+            ('\n', "%0A"),
+            (':', "%3A"),
+            (',', "%2C"),
+        ],
+    )
 }
 
 fn command(severity: Severity) -> &'static str {

@@ -275,6 +275,19 @@ pub fn write_run(
     out.write_all(text.as_bytes())
 }
 
+/// Replaces each listed character by its escape, the shape of every CI command escaping (the
+/// GitHub toolkit's and the Azure task library's differ only in their tables).
+pub(crate) fn escape_chars(value: &str, table: &[(char, &str)]) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match table.iter().find(|(from, _)| *from == c) {
+            Some((_, to)) => out.push_str(to),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// `1 file`, `2 files`.
 pub fn count(number: usize, word: &str) -> String {
     if number == 1 {

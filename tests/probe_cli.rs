@@ -33,17 +33,7 @@ impl Run {
 
     /// The diagnostics whose code starts with `probe/` or `tenant/`.
     fn probe_diagnostics(&self) -> Vec<Value> {
-        self.json()["files"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|file| file["diagnostics"].as_array().cloned().unwrap_or_default())
-            .filter(|diagnostic| {
-                diagnostic["code"]
-                    .as_str()
-                    .is_some_and(|code| code.starts_with("probe/") || code.starts_with("tenant/"))
-            })
-            .collect()
+        support::diagnostics_with_prefix(&self.json(), &["probe/", "tenant/"])
     }
 
     /// The single probe diagnostic, checked for code and pointer.

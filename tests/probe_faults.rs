@@ -69,17 +69,7 @@ impl Run {
 
     /// The `probe/*` diagnostics of a JSON run.
     fn probe_diagnostics(&self) -> Vec<Value> {
-        self.json()["files"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|file| file["diagnostics"].as_array().cloned().unwrap_or_default())
-            .filter(|diagnostic| {
-                diagnostic["code"]
-                    .as_str()
-                    .is_some_and(|code| code.starts_with("probe/"))
-            })
-            .collect()
+        support::diagnostics_with_prefix(&self.json(), &["probe/"])
     }
 }
 

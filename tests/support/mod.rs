@@ -297,3 +297,22 @@ fn read_request(reader: &mut impl BufRead) -> Option<Request> {
         body,
     })
 }
+
+/// The diagnostics of a JSON report whose code starts with one of `prefixes`, in report order.
+#[allow(dead_code)] // each test binary uses its own part of the support module
+pub fn diagnostics_with_prefix(
+    report: &serde_json::Value,
+    prefixes: &[&str],
+) -> Vec<serde_json::Value> {
+    report["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|file| file["diagnostics"].as_array().cloned().unwrap_or_default())
+        .filter(|diagnostic| {
+            diagnostic["code"]
+                .as_str()
+                .is_some_and(|code| prefixes.iter().any(|prefix| code.starts_with(prefix)))
+        })
+        .collect()
+}

@@ -195,6 +195,7 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
         check_document(&source, index, root, options, &mut report, &mut diagnostics);
     }
 
+    let load_failed = loaded.error.is_some();
     match loaded.error {
         Some(error) => {
             let document = loaded.documents.len();
@@ -239,9 +240,18 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     // And what the lexical scan takes for secret values: a file that failed to parse has no
     // tree, and its text may come back in a message (e.g. inside a broken key). Collected here,
     // while the text is at hand, because machine formats never see the text.
-    report
-        .secrets
-        .extend(crate::report::redact::lexical_secret_values(&source.text));
+    // The scan only finds values after a `secret` word; when every such word in the text is in
+    // the name of a key the tree knows as secret, it can find nothing the tree did not give.
+    let secret_words_in_keys: usize = loaded
+        .documents
+        .iter()
+        .map(document::secret_words_in_keys)
+        .sum();
+    if load_failed || document::count_secret_words(&source.text) != secret_words_in_keys {
+        report
+            .secrets
+            .extend(crate::report::redact::lexical_secret_values(&source.text));
+    }
     // The same value arrives from the span, the tree and the lexical scan; each is searched for
     // in every message, so keep one of each.
     report
@@ -515,7 +525,8 @@ fn check_record(
                 Some(key) => locate(key, finding.on_key),
                 None => record_location.clone(),
             };
-            let mut diagnostic = Diagnostic::new(finding.code, finding.message).at(location);
+            // A shape finding without help gets none (not the catalogue's generic fix).
+            let mut diagnostic = Diagnostic::located(finding.code, finding.message, None, location);
             diagnostic.help = finding.help;
             diagnostics.push(diagnostic);
         }
@@ -526,11 +537,12 @@ fn check_record(
             Some(key) => locate(key, false),
             None => record_location.clone(),
         };
-        let mut diagnostic = Diagnostic::new(finding.code, finding.message).at(location);
-        if let Some(help) = finding.help {
-            diagnostic.help = Some(help);
-        }
-        diagnostics.push(diagnostic);
+        diagnostics.push(Diagnostic::located(
+            finding.code,
+            finding.message,
+            finding.help,
+            location,
+        ));
     }
     // Only for a record that has no `redirectUri` key at all: one whose value is unset or of the
     // wrong type already has a diagnostic saying so.
@@ -552,6 +564,43 @@ fn check_record(
 
 #[cfg(test)]
 mod tests {
+    use secrecy::ExposeSecret;
+
+    fn secrets_of(text: &str) -> Vec<String> {
+        let source = SourceText::new("t.yaml", crate::source::Format::Yaml, text.to_owned());
+        let options = Options {
+            keep_records: true,
+            ..Options::default()
+        };
+        check_source(source, &options)
+            .secrets
+            .iter()
+            .map(|secret| secret.expose_secret().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn secrets_outside_secret_keys_are_still_collected() {
+        // Only in the tree: the scan is skipped, the value is known all the same.
+        let plain = secrets_of("clientId: x\nclientSecret: Tree-Value-123\n");
+        assert_eq!(plain, vec!["Tree-Value-123".to_owned()]);
+        // A `secret` word the tree does not hold as a key: the lexical scan runs and finds it.
+        let commented = secrets_of(
+            "# old clientSecret: Old-Value-456\nclientId: x\nclientSecret: New-Value-789\n",
+        );
+        assert!(
+            commented.contains(&"Old-Value-456".to_owned()),
+            "{commented:?}"
+        );
+        assert!(
+            commented.contains(&"New-Value-789".to_owned()),
+            "{commented:?}"
+        );
+        // A file that fails to parse: only the scan can find it.
+        let broken = secrets_of("clientSecret: Broken-Value-1\nclientId: [\n");
+        assert!(broken.contains(&"Broken-Value-1".to_owned()), "{broken:?}");
+    }
+
     use super::*;
 
     #[test]

@@ -68,6 +68,23 @@ impl Diagnostic {
         }
     }
 
+    /// A diagnostic with specific help (the catalogue's fix when `None`), located.
+    pub fn located(
+        code: Code,
+        message: String,
+        help: Option<String>,
+        location: Location,
+    ) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message,
+            help: help.or_else(|| Some(code.rule().fix.to_owned())),
+            location: Some(location),
+            related: Vec::new(),
+        }
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self

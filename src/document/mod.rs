@@ -183,6 +183,37 @@ pub fn find_secret_word(bytes: &[u8]) -> Option<usize> {
     })
 }
 
+/// How many times the word `secret` (any letter case) stands in a text.
+pub fn count_secret_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(found) = find_secret_word(&bytes[from..]) {
+        count += 1;
+        from += found + "secret".len();
+    }
+    count
+}
+
+/// How many times the word `secret` stands in the tree's key names.
+pub fn secret_words_in_keys(root: &Node) -> usize {
+    let mut count = 0;
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Mapping(entries) => {
+                for entry in entries {
+                    count += count_secret_words(&entry.key);
+                    stack.push(&entry.value);
+                }
+            }
+            Value::Sequence(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    count
+}
+
 /// The spans of every value held under a secret key, anywhere in the tree (duplicates included).
 pub fn secret_spans(root: &Node, spans: &mut Vec<Span>) {
     let mut stack = vec![root];

@@ -23,23 +23,25 @@ fn is_name_char(byte: u8) -> bool {
 pub fn references(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'$' && bytes.get(index + 1) == Some(&b'{') {
-            let name_start = index + 2;
-            let mut end = name_start;
-            if bytes.get(end).copied().is_some_and(is_name_start) {
-                while bytes.get(end).copied().is_some_and(is_name_char) {
-                    end += 1;
-                }
-                if bytes.get(end) == Some(&b'}') {
-                    found.push((index..end + 1, &text[name_start..end]));
-                    index = end + 1;
-                    continue;
-                }
+    let mut from = 0;
+    // Every string value of every record goes through here; most hold no `$` at all.
+    while let Some(offset) = memchr::memchr(b'$', &bytes[from..]) {
+        let index = from + offset;
+        from = index + 1;
+        if bytes.get(index + 1) != Some(&b'{') {
+            continue;
+        }
+        let name_start = index + 2;
+        let mut end = name_start;
+        if bytes.get(end).copied().is_some_and(is_name_start) {
+            while bytes.get(end).copied().is_some_and(is_name_char) {
+                end += 1;
+            }
+            if bytes.get(end) == Some(&b'}') {
+                found.push((index..end + 1, &text[name_start..end]));
+                from = end + 1;
             }
         }
-        index += 1;
     }
     found
 }

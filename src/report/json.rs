@@ -75,8 +75,10 @@ pub fn write_report(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let fragments = report.files.chunks(RENDER_CHUNK).map(|chunk| {
-        let redacted = super::redact_files(chunk, false);
-        redacted.par_iter().map(render_file).collect()
+        chunk
+            .par_iter()
+            .map(|file| render_file(&super::redact_file(file, false)))
+            .collect()
     });
     write_fragments(report.files.is_empty(), summary, fragments, out)
 }

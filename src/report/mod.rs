@@ -164,71 +164,74 @@ pub fn redact(report: &Report, with_sources: bool) -> Vec<RedactedFile<'_>> {
 pub fn redact_files(files: &[FileReport], with_sources: bool) -> Vec<RedactedFile<'_>> {
     files
         .par_iter()
-        .map(|file| {
-            // Every secret value known for the file: from its tree, the environment and the
-            // lexical scan (collected when the file was checked, see `check::check_source`).
-            let secrets = &file.secrets;
-            let source = file.source.as_ref().filter(|_| with_sources).map(|source| {
-                let mut spans = file.secret_spans.clone();
-                spans.extend(redact::lexical_secret_spans(&source.text));
-                // A known secret value is masked wherever else it stands (pasted into another key,
-                // anchored elsewhere and aliased, left in a comment).
-                spans.extend(redact::value_spans(&source.text, secrets));
-                let masked = redact::neutralise_controls(redact::mask(&source.text, &spans));
-                SourceText {
-                    name: source.name.clone(),
-                    format: source.format,
-                    text: masked,
-                    lines: source.lines.clone(),
-                }
-            });
-            let diagnostics = file
-                .diagnostics
-                .iter()
-                .map(|diagnostic| {
-                    let texts = std::iter::once(diagnostic.message.as_str())
-                        .chain(diagnostic.help.as_deref())
-                        .chain(diagnostic.related.iter().map(|r| r.message.as_str()));
-                    if !texts.into_iter().any(|text| {
-                        redact::holds_secret(text, secrets) || redact::has_controls(text)
-                    }) {
-                        return Cow::Borrowed(diagnostic);
-                    }
-                    // Messages quote keys and values from the file: scrub secrets, and keep
-                    // control characters (terminal escapes) out of every format.
-                    let clean =
-                        |text: &str| redact::neutralise_controls(redact::scrub(text, secrets));
-                    let mut diagnostic = diagnostic.clone();
-                    diagnostic.message = clean(&diagnostic.message);
-                    diagnostic.help = diagnostic.help.map(|help| clean(&help));
-                    for related in &mut diagnostic.related {
-                        related.message = clean(&related.message);
-                    }
-                    Cow::Owned(diagnostic)
+        .map(|file| redact_file(file, with_sources))
+        .collect()
+}
+
+/// `redact` for one file.
+pub fn redact_file(file: &FileReport, with_sources: bool) -> RedactedFile<'_> {
+    // Every secret value known for the file: from its tree, the environment and the
+    // lexical scan (collected when the file was checked, see `check::check_source`).
+    let secrets = &file.secrets;
+    let source = file.source.as_ref().filter(|_| with_sources).map(|source| {
+        let mut spans = file.secret_spans.clone();
+        spans.extend(redact::lexical_secret_spans(&source.text));
+        // A known secret value is masked wherever else it stands (pasted into another key,
+        // anchored elsewhere and aliased, left in a comment).
+        spans.extend(redact::value_spans(&source.text, secrets));
+        let masked = redact::neutralise_controls(redact::mask(&source.text, &spans));
+        SourceText {
+            name: source.name.clone(),
+            format: source.format,
+            text: masked,
+            lines: source.lines.clone(),
+        }
+    });
+    let diagnostics = file
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let texts = std::iter::once(diagnostic.message.as_str())
+                .chain(diagnostic.help.as_deref())
+                .chain(diagnostic.related.iter().map(|r| r.message.as_str()));
+            if !texts
+                .into_iter()
+                .any(|text| redact::holds_secret(text, secrets) || redact::has_controls(text))
+            {
+                return Cow::Borrowed(diagnostic);
+            }
+            // Messages quote keys and values from the file: scrub secrets, and keep
+            // control characters (terminal escapes) out of every format.
+            let clean = |text: &str| redact::neutralise_controls(redact::scrub(text, secrets));
+            let mut diagnostic = diagnostic.clone();
+            diagnostic.message = clean(&diagnostic.message);
+            diagnostic.help = diagnostic.help.map(|help| clean(&help));
+            for related in &mut diagnostic.related {
+                related.message = clean(&related.message);
+            }
+            Cow::Owned(diagnostic)
+        })
+        .collect();
+    let notes = file
+        .notes
+        .iter()
+        .map(|note| {
+            if redact::holds_secret(&note.message, secrets) {
+                Cow::Owned(crate::check::Note {
+                    message: redact::scrub(&note.message, secrets),
+                    ..note.clone()
                 })
-                .collect();
-            let notes = file
-                .notes
-                .iter()
-                .map(|note| {
-                    if redact::holds_secret(&note.message, secrets) {
-                        Cow::Owned(crate::check::Note {
-                            message: redact::scrub(&note.message, secrets),
-                            ..note.clone()
-                        })
-                    } else {
-                        Cow::Borrowed(note)
-                    }
-                })
-                .collect();
-            RedactedFile {
-                path: &file.path,
-                source,
-                diagnostics,
-                notes,
+            } else {
+                Cow::Borrowed(note)
             }
         })
-        .collect()
+        .collect();
+    RedactedFile {
+        path: &file.path,
+        source,
+        diagnostics,
+        notes,
+    }
 }
 
 /// Renders a whole report in one format, for a run with no input errors and default gating.

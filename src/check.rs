@@ -596,6 +596,9 @@ mod tests {
             commented.contains(&"New-Value-789".to_owned()),
             "{commented:?}"
         );
+        // A key name that reads as `secret: value`: its text comes back in `key/unknown`.
+        let in_key = secrets_of("clientSecret: x\n\"note clientSecret: In-Key-Value-1\": 1\n");
+        assert!(in_key.contains(&"In-Key-Value-1".to_owned()), "{in_key:?}");
         // A file that fails to parse: only the scan can find it.
         let broken = secrets_of("clientSecret: Broken-Value-1\nclientId: [\n");
         assert!(broken.contains(&"Broken-Value-1".to_owned()), "{broken:?}");

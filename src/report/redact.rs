@@ -63,7 +63,17 @@ fn lexical_value(masked: &str) -> Option<&str> {
     .flatten()
     .min()
     .unwrap_or(masked.len());
-    let value = masked[..end].trim().trim_matches(['"', '\'']).trim();
+    let value = masked[..end].trim();
+    // A quoted value ends at its closing quote; an unquoted one at a quote that closes the key it
+    // stands in (`"note clientSecret: value": 1`).
+    let value = match value.chars().next() {
+        Some(quote @ ('"' | '\'')) => {
+            let inner = &value[1..];
+            &inner[..inner.find(quote).unwrap_or(inner.len())]
+        }
+        _ => &value[..value.find('"').unwrap_or(value.len())],
+    }
+    .trim();
     (!value.is_empty()).then_some(value)
 }
 

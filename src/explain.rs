@@ -86,8 +86,8 @@ redirectUri: https://api.YOUR_SUBDOMAIN.appmixer.cloud/auth/azuredevops/callback
 # tenantId: contoso.onmicrosoft.com
 "#;
 
-/// The sections of the documentation: a title and the code prefixes it holds (the SPEC's tables).
-const SECTIONS: &[(&str, &[&str])] = &[
+/// The sections of `docs/rules.md`: a title and the code prefixes it holds (the SPEC's tables).
+pub const SECTIONS: &[(&str, &[&str])] = &[
     ("Loading and shape", &["load/", "service-id/", "key/"]),
     (
         "Values",

@@ -232,10 +232,11 @@ pub fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, ReadFailure> {
                     size: Some(size),
                 }));
             }
-            // Reserve what the file system says the file holds, so a small file is read in one
-            // call instead of growing the buffer through probe reads.
-            let expected = size.unwrap_or(0).min(limit) as usize;
-            read_bounded(file, limit, expected).map_err(|failure| match failure {
+            let read = match size {
+                Some(size) => read_file(file, limit, size as usize),
+                None => read_bounded(file, limit, 0),
+            };
+            read.map_err(|failure| match failure {
                 ReadFailure::Input(InputError::Unreadable { reason, .. }) => {
                     ReadFailure::Input(InputError::Unreadable {
                         path: display.clone(),
@@ -255,6 +256,56 @@ pub enum ReadFailure {
     Input(InputError),
     /// The input was read but is not acceptable text (a diagnostic on the file).
     Decode(DecodeProblem),
+}
+
+/// Reads a file the file system says holds `expected` (at most `limit`) bytes: into a buffer of
+/// that size plus one, so a file that has not changed is read in one call, and a read that
+/// stops short exactly at the expected size is taken as the end. That spares the second call
+/// `read_to_end` makes to see the end, one of five system calls per file. A file that turns out
+/// longer, or a file system that returns short reads, only costs more calls; the limit still
+/// holds.
+fn read_file(mut file: fs::File, limit: u64, expected: usize) -> Result<Vec<u8>, ReadFailure> {
+    let unreadable = |error: io::Error| {
+        ReadFailure::Input(InputError::Unreadable {
+            path: "-".to_owned(),
+            reason: error.to_string(),
+        })
+    };
+    let mut bytes = vec![0; expected.saturating_add(1)];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            if filled as u64 > limit {
+                return Err(ReadFailure::Decode(DecodeProblem::TooLarge {
+                    limit,
+                    size: None,
+                }));
+            }
+            // Grown since it was measured: double, but never past the limit (plus one to see it).
+            let grown = filled
+                .saturating_mul(2)
+                .min(limit.saturating_add(1) as usize);
+            bytes.resize(grown.max(filled + 1), 0);
+        }
+        let read = match file.read(&mut bytes[filled..]) {
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(unreadable(error)),
+        };
+        filled += read;
+        let short = filled < bytes.len();
+        if read == 0 || (short && filled == expected) {
+            break;
+        }
+    }
+    bytes.truncate(filled);
+    if filled as u64 > limit {
+        return Err(ReadFailure::Decode(DecodeProblem::TooLarge {
+            limit,
+            size: None,
+        }));
+    }
+    Ok(bytes)
 }
 
 fn read_bounded(reader: impl Read, limit: u64, expected: usize) -> Result<Vec<u8>, ReadFailure> {
@@ -389,5 +440,32 @@ mod tests {
             Err(ReadFailure::Decode(DecodeProblem::TooLarge { .. }))
         ));
         assert_eq!(read_bounded(&data[..10], 10, 10).unwrap().len(), 10);
+    }
+
+    /// The one-call read gets every byte whatever size the metadata claimed (a file that grew or
+    /// shrank after it was measured, or a `/proc` file that claims 0), and keeps to the limit.
+    #[test]
+    fn file_read_takes_every_byte_whatever_the_expected_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        let content: Vec<u8> = (0..5000u32).map(|index| (index % 251) as u8).collect();
+        std::fs::write(&path, &content).unwrap();
+        for expected in [0, 1, 7, 4096, 4999, 5000, 5001, 9000] {
+            let file = fs::File::open(&path).unwrap();
+            let read = read_file(file, 10_000, expected).unwrap();
+            assert!(read == content, "expected size {expected}");
+        }
+        for limit in [0, 10, 4999] {
+            let file = fs::File::open(&path).unwrap();
+            assert!(
+                matches!(
+                    read_file(file, limit, limit as usize),
+                    Err(ReadFailure::Decode(DecodeProblem::TooLarge { .. }))
+                ),
+                "limit {limit}"
+            );
+        }
+        let file = fs::File::open(&path).unwrap();
+        assert_eq!(read_file(file, 5000, 5000).unwrap().len(), 5000);
     }
 }

@@ -129,12 +129,74 @@ fn write_fragments(
 const RENDER_CHUNK: usize = 512;
 
 /// One file's entry, pretty-printed at its depth in the report (two levels, four spaces).
+///
+/// Laid out by hand because this runs once per file and serde's pretty printer, plus re-indenting
+/// its output, cost more than the rest of the report; strings and numbers still go through
+/// serde_json, and a test holds the bytes to `serde_json::to_string_pretty`.
 fn render_file(file: &RedactedFile) -> String {
-    let fragment = serde_json::to_string_pretty(&json_file(file)).unwrap_or_default();
-    let mut indented = String::with_capacity(fragment.len() + fragment.len() / 8);
-    indented.push_str("    ");
-    indented.push_str(&fragment.replace('\n', "\n    "));
-    indented
+    let entry = json_file(file);
+    let mut out = Vec::with_capacity(96 + 512 * entry.diagnostics.len());
+    out.extend_from_slice(b"    {\n      \"path\": ");
+    push_string(&mut out, entry.path);
+    out.extend_from_slice(b",\n      \"diagnostics\": [");
+    for (index, diagnostic) in entry.diagnostics.iter().enumerate() {
+        out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+        push_diagnostic(&mut out, diagnostic);
+    }
+    if !entry.diagnostics.is_empty() {
+        out.extend_from_slice(b"\n      ");
+    }
+    out.extend_from_slice(b"]\n    }");
+    // Every piece is UTF-8: literals and serde_json's output.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// One diagnostic object, its fields in declaration order, as serde would write them.
+fn push_diagnostic(out: &mut Vec<u8>, diagnostic: &JsonDiagnostic) {
+    out.extend_from_slice(b"        {");
+    field(out, true, "code");
+    push_string(out, diagnostic.code);
+    field(out, false, "severity");
+    push_string(out, diagnostic.severity.as_str());
+    field(out, false, "message");
+    push_string(out, diagnostic.message);
+    let strings = [("help", diagnostic.help), ("pointer", diagnostic.pointer)];
+    for (name, value) in strings {
+        if let Some(value) = value {
+            field(out, false, name);
+            push_string(out, value);
+        }
+    }
+    let numbers = [
+        ("document", diagnostic.document),
+        ("line", diagnostic.line),
+        ("column", diagnostic.column),
+        ("endLine", diagnostic.end_line),
+        ("endColumn", diagnostic.end_column),
+    ];
+    for (name, value) in numbers {
+        if let Some(value) = value {
+            field(out, false, name);
+            out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+        }
+    }
+    out.extend_from_slice(b"\n        }");
+}
+
+/// A field name at the diagnostics' depth, after a comma unless it is the first.
+fn field(out: &mut Vec<u8>, first: bool, name: &str) {
+    if !first {
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\n          \"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\": ");
+}
+
+/// A JSON string literal, escaped by serde_json.
+fn push_string(out: &mut Vec<u8>, text: &str) {
+    // Serialising a &str into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
 }
 
 fn json_file<'a>(file: &'a RedactedFile) -> JsonFile<'a> {
@@ -159,5 +221,69 @@ fn json_file<'a>(file: &'a RedactedFile) -> JsonFile<'a> {
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::catalogue::Code;
+    use crate::diagnostic::{Diagnostic, Location};
+    use crate::source::Position;
+
+    fn located(code: Code, message: &str, help: Option<&str>, pointer: &str) -> Diagnostic {
+        let location = Location {
+            document: 3,
+            pointer: pointer.to_owned(),
+            span: 0..1,
+            start: Position {
+                line: 12,
+                column: 1,
+            },
+            end: Position {
+                line: 1200,
+                column: 65_536,
+            },
+        };
+        Diagnostic::located(code, message.to_owned(), help.map(str::to_owned), location)
+    }
+
+    /// The hand layout is byte for byte what serde_json's pretty printer writes, re-indented.
+    #[test]
+    fn hand_layout_matches_serde_pretty() {
+        let diagnostics = [
+            Diagnostic::new(Code::LoadSyntax, "plain message"),
+            located(
+                Code::ClientSecretPlaintext,
+                "quotes \" and \\ and \u{1} and \n and é and 🦀",
+                Some("help with\ttab"),
+                "/a~1b/0/~0c",
+            ),
+            located(Code::KeyUnknown, "", None, ""),
+        ];
+        let mut without_help = Diagnostic::new(Code::KeyMissing, "no help");
+        without_help.help = None;
+        let files = [
+            (String::from("plain.yaml"), vec![]),
+            (
+                String::from("dir/\"odd\" name\u{7f}.yaml"),
+                diagnostics.to_vec(),
+            ),
+            (String::from(""), vec![without_help]),
+        ];
+        for (path, diagnostics) in &files {
+            let file = RedactedFile {
+                path,
+                source: None,
+                diagnostics: diagnostics.iter().map(Cow::Borrowed).collect(),
+                notes: Vec::new(),
+            };
+            let expected = serde_json::to_string_pretty(&json_file(&file))
+                .unwrap()
+                .replace('\n', "\n    ");
+            assert_eq!(render_file(&file), format!("    {expected}"), "{path}");
+        }
     }
 }

@@ -390,18 +390,51 @@ fn is_neutralised(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
-/// Whether a text holds a control character other than tab and line ends.
+/// Whether a text holds a control character other than tab and line ends: `is_neutralised` over
+/// the bytes, since every message of every file passes through here. C0 controls and DEL are
+/// single bytes; the C1 controls (U+0080 to U+009F) are `C2 80` to `C2 9F` in UTF-8.
 pub fn has_controls(text: &str) -> bool {
-    text.chars().any(is_neutralised)
+    let bytes = text.as_bytes();
+    // Most texts hold no candidate byte at all: a pass without early exit (which the compiler
+    // vectorises) rules them out before the exact check.
+    let candidate = bytes.iter().fold(false, |found, &byte| {
+        found | (byte < 0x20) | (byte == 0x7f) | (byte == 0xc2)
+    });
+    candidate
+        && bytes.iter().enumerate().any(|(index, byte)| match byte {
+            b'\t' | b'\n' | b'\r' => false,
+            0..0x20 | 0x7f => true,
+            0xc2 => matches!(bytes.get(index + 1), Some(0x80..=0x9f)),
+            _ => false,
+        })
 }
 
 /// Whether free text holds any of the secret values (those long enough to scrub).
 pub fn holds_secret(text: &str, secrets: &[SecretString]) -> bool {
     secrets.iter().any(|secret| {
         let value = secret.expose_secret().trim();
-        value.chars().count() >= MIN_SCRUBBED_LENGTH
-            && memchr::memmem::find(text.as_bytes(), value.as_bytes()).is_some()
+        value.chars().count() >= MIN_SCRUBBED_LENGTH && contains(text.as_bytes(), value.as_bytes())
     })
+}
+
+/// Texts up to this long are searched by `contains` without building a searcher.
+const SHORT_TEXT: usize = 1024;
+
+/// Substring search tuned for messages, which are short: setting up a two-way searcher costs more
+/// than finding the needle's first byte with memchr and comparing from there. Longer texts (a
+/// message quoting a huge value) still get the searcher, so the work stays linear.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    if haystack.len() > SHORT_TEXT {
+        return memchr::memmem::find(haystack, needle).is_some();
+    }
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr_iter(first, &haystack[..=last_start])
+        .any(|start| haystack[start..].starts_with(needle))
 }
 
 /// Replaces any occurrence of a secret value in free text (messages, help).
@@ -419,6 +452,56 @@ pub fn scrub(text: &str, secrets: &[SecretString]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_wise_control_check_agrees_with_chars() {
+        let samples = [
+            "",
+            "plain",
+            "tab\tnew\nline\r",
+            "bell\u{7}",
+            "del\u{7f}",
+            "c1\u{85}",
+            "c1\u{9f}x",
+            "latin \u{a0}\u{c0}\u{ff}",
+            "é and 🦀",
+            "\u{1b}[31m",
+            "\u{80}",
+            "end\u{0}",
+        ];
+        for text in samples {
+            assert_eq!(
+                has_controls(text),
+                text.chars().any(is_neutralised),
+                "{text:?}"
+            );
+        }
+        for code in 0..=0x2ffu32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let text = format!("a{c}b");
+            assert_eq!(has_controls(&text), is_neutralised(c), "U+{code:04X}");
+        }
+    }
+
+    #[test]
+    fn short_and_long_texts_are_searched_alike() {
+        for (haystack, needle) in [
+            ("abcabd", "abd"),
+            ("abcabc", "abd"),
+            ("ab", "abc"),
+            ("", "a"),
+            ("x", ""),
+            ("aaaaab", "aab"),
+            ("secret at the end: s3cr3t", "s3cr3t"),
+        ] {
+            let expected = haystack.contains(needle);
+            assert_eq!(contains(haystack.as_bytes(), needle.as_bytes()), expected);
+            let long = format!("{}{haystack}", "-".repeat(SHORT_TEXT));
+            assert_eq!(contains(long.as_bytes(), needle.as_bytes()), expected);
+        }
+    }
 
     #[test]
     fn lexical_scan_masks_values_after_secret_keys() {

@@ -184,32 +184,39 @@ pub fn placeholder(value: &str) -> Option<Placeholder> {
     if let Some(kind) = unresolved_reference(value) {
         return Some(Placeholder::UnresolvedReference(kind));
     }
-    if value.contains("****") {
+    if memchr::memmem::find(value.as_bytes(), b"****").is_some() {
         return Some(Placeholder::Masked);
     }
     let wrapped = (value.starts_with('<') && value.ends_with('>'))
         || (value.starts_with("{{") && value.ends_with("}}"));
-    let normalized: String = value
-        .bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|byte| char::from(byte.to_ascii_lowercase()))
-        .collect();
-    let only_x = normalized.len() >= 3 && normalized.chars().all(|c| c == 'x');
+    // Bytes, not a String: every id and secret of every record passes through here.
+    let mut normalized = Vec::with_capacity(value.len());
+    normalized.extend(
+        value
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|byte| byte.to_ascii_lowercase()),
+    );
+    let only_x = normalized.len() >= 3 && normalized.iter().all(|&byte| byte == b'x');
     let only_filler = value.chars().count() >= 3
         && value
             .chars()
             .all(|c| matches!(c, '*' | '.' | '-' | '_' | '#'));
     let instruction = TEMPLATE_PREFIXES
         .iter()
-        .any(|prefix| normalized.starts_with(prefix) && normalized.len() > prefix.len())
-        || normalized
-            .strip_suffix("here")
-            .is_some_and(|named| HERE_WORDS.iter().any(|word| named.ends_with(word)));
+        .any(|prefix| normalized.starts_with(prefix.as_bytes()) && normalized.len() > prefix.len())
+        || normalized.strip_suffix(b"here").is_some_and(|named| {
+            HERE_WORDS
+                .iter()
+                .any(|word| named.ends_with(word.as_bytes()))
+        });
     if wrapped
         || only_x
         || only_filler
         || instruction
-        || TEMPLATE_WORDS.contains(&normalized.as_str())
+        || TEMPLATE_WORDS
+            .iter()
+            .any(|word| word.as_bytes() == normalized.as_slice())
     {
         Some(Placeholder::Template)
     } else {

@@ -48,6 +48,19 @@ pub struct Cleaned<'a> {
 /// Removes surrounding whitespace, then one pair of surrounding quotes, then whitespace again
 /// (`' "abc" '` is `abc`).
 pub fn clean(raw: &str) -> Cleaned<'_> {
+    if has_plain_edges(raw) {
+        return Cleaned {
+            value: raw,
+            leading: "",
+            trailing: "",
+            quotes: None,
+        };
+    }
+    strip_edges(raw)
+}
+
+/// [`clean`] without its shortcut.
+fn strip_edges(raw: &str) -> Cleaned<'_> {
     let value = raw.trim_start_matches(is_surrounding_space);
     let leading = &raw[..raw.len() - value.len()];
     let trimmed = value.trim_end_matches(is_surrounding_space);
@@ -69,6 +82,15 @@ pub fn clean(raw: &str) -> Cleaned<'_> {
         }
     }
     cleaned
+}
+
+/// Whether a value starts and ends with a visible ASCII character that is not a quote: then
+/// [`clean`] has nothing to remove (every space it trims and every quote it strips is either
+/// outside visible ASCII or one of `"`, `'` and `` ` ``). Nearly every real value is like that,
+/// and the rules clean each value several times.
+fn has_plain_edges(raw: &str) -> bool {
+    let plain = |byte: &u8| byte.is_ascii_graphic() && !matches!(byte, b'"' | b'\'' | b'`');
+    raw.as_bytes().first().is_some_and(plain) && raw.as_bytes().last().is_some_and(plain)
 }
 
 /// The cleaned value of a string, for the other rules.
@@ -125,6 +147,9 @@ fn describe_spaces(text: &str) -> String {
 pub fn judge(key: &str, raw: &str, origin: &Origin) -> Vec<Finding> {
     let cleaned = clean(raw);
     let mut findings = Vec::new();
+    if cleaned.value.len() == raw.len() {
+        return findings;
+    }
     let described = origin.describe();
     // A value that is only whitespace is an empty value: the subject rule reports that.
     let only_space = raw.chars().all(is_surrounding_space);
@@ -205,6 +230,28 @@ pub fn check(record: &Record) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut in `clean` never skips something `strip_edges` would remove.
+    #[test]
+    fn plain_edges_need_no_cleaning() {
+        let edges = [
+            "a", "Z", "0", "~", "-", "*", "$", "{", "}", "\"", "'", "`", " ", "\t", "\n", "\u{a0}",
+            "\u{200b}", "\u{feff}", "\u{201c}", "\u{201d}", "\u{2018}", "\u{2019}", "\u{201e}",
+            "\u{ab}", "\u{bb}", "é", "\u{7f}", "\u{1}",
+        ];
+        for first in edges {
+            for last in edges {
+                for middle in ["", "x", " \"mid\" "] {
+                    let raw = format!("{first}{middle}{last}");
+                    if has_plain_edges(&raw) {
+                        assert_eq!(strip_edges(&raw), clean(&raw), "{raw:?}");
+                        assert_eq!(strip_edges(&raw).value, raw, "{raw:?}");
+                    }
+                }
+            }
+        }
+        assert!(has_plain_edges("abc") && !has_plain_edges(" abc") && !has_plain_edges("\"a\""));
+    }
     use crate::rules::testing::{codes, record, record_with_env};
 
     #[test]

@@ -22,6 +22,17 @@ fn main() -> ExitCode {
         libmimalloc_sys::mi_option_set(MI_OPTION_EAGER_COMMIT, 0);
         libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
     }
+    // No transparent huge pages. mimalloc asks for them on its arena, and when the machine has
+    // just been busy the kernel compacts memory to find each one: the system time of a
+    // ten-thousand-file run grew from 43 to 68 ms after another program had run for a few
+    // seconds (as every run of `bench/compare.sh` after a peer does). mimalloc's own switch
+    // (`mi_option_allow_thp`) is read before `main`, so the flag it would set is set here; on a
+    // kernel without the flag the call fails and there is nothing to turn off.
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes no pointers; it sets a flag on this process's memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check(args) => run_check(args),

@@ -165,10 +165,9 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     let loaded = document::load(&source);
     let mut diagnostics = Vec::new();
 
-    let mut secret_values = Vec::new();
+    let mut in_trees = document::TreeSecrets::default();
     for (index, root) in loaded.documents.iter().enumerate() {
-        document::secret_spans(root, &mut report.secret_spans);
-        document::secret_values(root, &mut secret_values);
+        document::gather_secrets(root, &mut in_trees);
         for duplicate in document::duplicate_keys(root) {
             let first = source.position(duplicate.first.start);
             diagnostics.push(
@@ -217,6 +216,7 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
         None => {}
     }
 
+    report.secret_spans = in_trees.spans;
     // Secret values as written, for scrubbing free text. A bare `${NAME}` is not a secret (its
     // resolved value was collected when the record was checked).
     for span in &report.secret_spans {
@@ -232,7 +232,7 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
         }
     }
     // The loaded values too: an aliased secret's span is `*name`, not the value.
-    for value in secret_values {
+    for value in in_trees.values {
         if !crate::env::is_only_references(&value) {
             report.secrets.push(SecretString::from(value));
         }
@@ -242,12 +242,7 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     // while the text is at hand, because machine formats never see the text.
     // The scan only finds values after a `secret` word; when every such word in the text is in
     // the name of a key the tree knows as secret, it can find nothing the tree did not give.
-    let secret_words_in_keys: usize = loaded
-        .documents
-        .iter()
-        .map(document::secret_words_in_keys)
-        .sum();
-    if load_failed || document::count_secret_words(&source.text) != secret_words_in_keys {
+    if load_failed || document::count_secret_words(&source.text) != in_trees.words_in_keys {
         report
             .secrets
             .extend(crate::report::redact::lexical_secret_values(&source.text));
@@ -419,20 +414,23 @@ fn check_record(
     let Value::Mapping(entries) = &node.value else {
         return;
     };
+    let record_location = || Location::new(source, document, record_pointer, node.span.clone());
+    // A key of this record (its first occurrence), or the record itself when the key is absent.
     let locate = |key: &str, on_key: bool| -> Location {
-        let found = pointer::locate(node, &pointer::push("", key));
-        let span = match (&found.key_span, on_key && found.exact) {
-            (Some(key_span), true) => key_span.clone(),
-            _ => found.node.span.clone(),
-        };
-        Location::new(
-            source,
-            document,
-            format!("{record_pointer}{}", found.pointer),
-            span,
-        )
+        match entries.iter().find(|entry| entry.key == key) {
+            Some(entry) => Location::new(
+                source,
+                document,
+                pointer::push(record_pointer, key),
+                if on_key {
+                    entry.key_span.clone()
+                } else {
+                    entry.value.span.clone()
+                },
+            ),
+            None => record_location(),
+        }
     };
-    let record_location = Location::new(source, document, record_pointer, node.span.clone());
 
     match node.get("serviceId").map(|entry| &entry.value.value) {
         None if in_sequence => diagnostics.push(
@@ -440,7 +438,7 @@ fn check_record(
                 .with_help(format!(
                     "add `serviceId: {SERVICE_ID}`; in a list of service configurations every record names its service"
                 ))
-                .at(record_location.clone()),
+                .at(record_location()),
         ),
         Some(Value::String(service)) => match match_service_id(service) {
             ServiceMatch::Exact => {}
@@ -523,7 +521,7 @@ fn check_record(
         for finding in schema::validate(&instance) {
             let location = match &finding.key {
                 Some(key) => locate(key, finding.on_key),
-                None => record_location.clone(),
+                None => record_location(),
             };
             // A shape finding without help gets none (not the catalogue's generic fix).
             let mut diagnostic = Diagnostic::located(finding.code, finding.message, None, location);
@@ -535,7 +533,7 @@ fn check_record(
     for finding in rules::check(&record, &options.rules) {
         let location = match &finding.key {
             Some(key) => locate(key, false),
-            None => record_location.clone(),
+            None => record_location(),
         };
         diagnostics.push(Diagnostic::located(
             finding.code,

@@ -195,69 +195,50 @@ pub fn count_secret_words(text: &str) -> usize {
     count
 }
 
-/// How many times the word `secret` stands in the tree's key names. A key name that itself holds
-/// a `:` (`"note clientSecret: value"`) is not counted: the lexical scan reads a value in it,
-/// which the tree does not know as one.
-pub fn secret_words_in_keys(root: &Node) -> usize {
-    let mut count = 0;
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            Value::Mapping(entries) => {
-                for entry in entries {
-                    if !entry.key.contains(':') {
-                        count += count_secret_words(&entry.key);
-                    }
-                    stack.push(&entry.value);
-                }
-            }
-            Value::Sequence(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    count
+/// What a tree holds under secret keys, gathered in one walk (every file goes through here).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TreeSecrets {
+    /// The spans of every value held under a secret key, anywhere in the tree (duplicates
+    /// included); a value that is only `${NAME}` names a variable, reveals nothing, and is left
+    /// out.
+    pub spans: Vec<Span>,
+    /// The scalar values held under a secret key, anywhere in the tree, as loaded: an alias under
+    /// `clientSecret` carries the anchored value (whose source span is elsewhere), and a quoted
+    /// value carries its unescaped text. The report layer masks and scrubs these wherever they
+    /// appear.
+    pub values: Vec<String>,
+    /// How many times the word `secret` stands in the key names. A key name that itself holds a
+    /// `:` (`"note clientSecret: value"`) is not counted: the lexical scan reads a value in it,
+    /// which the tree does not know as one.
+    pub words_in_keys: usize,
 }
 
-/// The spans of every value held under a secret key, anywhere in the tree (duplicates included).
-pub fn secret_spans(root: &Node, spans: &mut Vec<Span>) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            Value::Mapping(entries) => {
-                for entry in entries {
-                    if is_secret_key(&entry.key) {
-                        // `${NAME}` names a variable; showing it helps and reveals nothing.
-                        if let Value::String(text) = &entry.value.value
-                            && crate::env::is_only_references(text)
-                        {
-                            continue;
-                        }
-                        spans.push(entry.value.span.clone());
-                    } else {
-                        stack.push(&entry.value);
-                    }
-                }
-            }
-            Value::Sequence(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-}
-
-/// The scalar values held under a secret key, anywhere in the tree, as loaded: an alias under
-/// `clientSecret` carries the anchored value (whose source span is elsewhere), and a quoted value
-/// carries its unescaped text. The report layer masks and scrubs these wherever they appear.
-pub fn secret_values(root: &Node, values: &mut Vec<String>) {
+/// Adds what `root` holds under secret keys to `found`.
+pub fn gather_secrets(root: &Node, found: &mut TreeSecrets) {
+    // (node, whether it is under a secret key)
     let mut stack = vec![(root, false)];
     while let Some((node, secret)) = stack.pop() {
         match &node.value {
-            Value::Mapping(entries) => stack.extend(
-                entries
-                    .iter()
-                    .map(|entry| (&entry.value, secret || is_secret_key(&entry.key))),
-            ),
+            Value::Mapping(entries) => {
+                for entry in entries {
+                    let words = count_secret_words(&entry.key);
+                    if !entry.key.contains(':') {
+                        found.words_in_keys += words;
+                    }
+                    let secret_key = words > 0;
+                    // Spans: the outermost value under a secret key covers everything in it.
+                    if secret_key && !secret {
+                        let only_reference = matches!(&entry.value.value,
+                            Value::String(text) if crate::env::is_only_references(text));
+                        if !only_reference {
+                            found.spans.push(entry.value.span.clone());
+                        }
+                    }
+                    stack.push((&entry.value, secret || secret_key));
+                }
+            }
             Value::Sequence(items) => stack.extend(items.iter().map(|item| (item, secret))),
-            Value::String(text) if secret => values.push(text.clone()),
+            Value::String(text) if secret => found.values.push(text.clone()),
             _ => {}
         }
     }

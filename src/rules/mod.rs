@@ -184,43 +184,89 @@ pub fn placeholder(value: &str) -> Option<Placeholder> {
     if let Some(kind) = unresolved_reference(value) {
         return Some(Placeholder::UnresolvedReference(kind));
     }
-    if memchr::memmem::find(value.as_bytes(), b"****").is_some() {
+    if value.as_bytes().windows(4).any(|window| window == b"****") {
         return Some(Placeholder::Masked);
     }
     let wrapped = (value.starts_with('<') && value.ends_with('>'))
         || (value.starts_with("{{") && value.ends_with("}}"));
-    // Bytes, not a String: every id and secret of every record passes through here.
-    let mut normalized = Vec::with_capacity(value.len());
-    normalized.extend(
-        value
-            .bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|byte| byte.to_ascii_lowercase()),
-    );
-    let only_x = normalized.len() >= 3 && normalized.iter().all(|&byte| byte == b'x');
-    let only_filler = value.chars().count() >= 3
+    let only_filler = value.len() >= 3
         && value
-            .chars()
-            .all(|c| matches!(c, '*' | '.' | '-' | '_' | '#'));
-    let instruction = TEMPLATE_PREFIXES
-        .iter()
-        .any(|prefix| normalized.starts_with(prefix.as_bytes()) && normalized.len() > prefix.len())
-        || normalized.strip_suffix(b"here").is_some_and(|named| {
-            HERE_WORDS
-                .iter()
-                .any(|word| named.ends_with(word.as_bytes()))
-        });
-    if wrapped
-        || only_x
-        || only_filler
-        || instruction
-        || TEMPLATE_WORDS
-            .iter()
-            .any(|word| word.as_bytes() == normalized.as_slice())
-    {
+            .bytes()
+            .all(|byte| matches!(byte, b'*' | b'.' | b'-' | b'_' | b'#'));
+    if wrapped || only_filler || Normalized::of(value).is_template() {
         Some(Placeholder::Template)
     } else {
         None
+    }
+}
+
+/// How much of each end of a normalized value the template checks read: more than the longest
+/// template word, prefix, or `… here` word with its `here` (a test holds the lists to it).
+const NORMALIZED_WINDOW: usize = 16;
+
+/// A value's letters and digits, lower-cased, as far as the template checks look at them: both
+/// ends, the length and whether all are `x`. Kept on the stack, because every client id and
+/// secret of every record passes through here.
+struct Normalized {
+    head: [u8; NORMALIZED_WINDOW],
+    tail: [u8; NORMALIZED_WINDOW],
+    len: usize,
+    only_x: bool,
+}
+
+impl Normalized {
+    fn of(value: &str) -> Normalized {
+        let letters = || {
+            value
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|byte| byte.to_ascii_lowercase())
+        };
+        let mut normalized = Normalized {
+            head: [0; NORMALIZED_WINDOW],
+            tail: [0; NORMALIZED_WINDOW],
+            len: 0,
+            only_x: true,
+        };
+        for byte in letters() {
+            if let Some(slot) = normalized.head.get_mut(normalized.len) {
+                *slot = byte;
+            }
+            normalized.len += 1;
+            normalized.only_x &= byte == b'x';
+        }
+        for (slot, byte) in normalized.tail.iter_mut().rev().zip(letters().rev()) {
+            *slot = byte;
+        }
+        normalized
+    }
+
+    /// All `x`, a template word, or an instruction (`YOUR_CLIENT_ID`, `secret-goes-here`).
+    fn is_template(&self) -> bool {
+        let only_x = self.len >= 3 && self.only_x;
+        let instruction = TEMPLATE_PREFIXES
+            .iter()
+            .any(|prefix| self.head().starts_with(prefix.as_bytes()) && self.len > prefix.len())
+            || self.tail().strip_suffix(b"here").is_some_and(|named| {
+                HERE_WORDS
+                    .iter()
+                    .any(|word| named.ends_with(word.as_bytes()))
+            });
+        let template_word = self.len <= NORMALIZED_WINDOW
+            && TEMPLATE_WORDS
+                .iter()
+                .any(|word| word.as_bytes() == self.head());
+        only_x || instruction || template_word
+    }
+
+    /// The first (up to) `NORMALIZED_WINDOW` bytes.
+    fn head(&self) -> &[u8] {
+        &self.head[..self.len.min(NORMALIZED_WINDOW)]
+    }
+
+    /// The last (up to) `NORMALIZED_WINDOW` bytes.
+    fn tail(&self) -> &[u8] {
+        &self.tail[NORMALIZED_WINDOW - self.len.min(NORMALIZED_WINDOW)..]
     }
 }
 
@@ -347,6 +393,90 @@ mod tests {
             );
         }
         assert_eq!(guid_in_other_form("not a guid"), None);
+    }
+
+    /// The template checks read only the ends of a normalized value: every list they compare
+    /// with must fit in them.
+    #[test]
+    fn template_lists_fit_the_normalized_window() {
+        assert!(
+            TEMPLATE_WORDS
+                .iter()
+                .all(|word| word.len() <= NORMALIZED_WINDOW)
+        );
+        assert!(
+            TEMPLATE_PREFIXES
+                .iter()
+                .all(|prefix| prefix.len() < NORMALIZED_WINDOW)
+        );
+        assert!(
+            HERE_WORDS
+                .iter()
+                .all(|word| word.len() + "here".len() <= NORMALIZED_WINDOW)
+        );
+    }
+
+    /// The windowed check gives what comparing the whole normalized string gives.
+    #[test]
+    fn windowed_template_check_matches_the_whole_string() {
+        let whole = |value: &str| -> bool {
+            let normalized: String = value
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|byte| char::from(byte.to_ascii_lowercase()))
+                .collect();
+            let only_x = normalized.len() >= 3 && normalized.chars().all(|c| c == 'x');
+            let instruction = TEMPLATE_PREFIXES
+                .iter()
+                .any(|prefix| normalized.starts_with(prefix) && normalized.len() > prefix.len())
+                || normalized
+                    .strip_suffix("here")
+                    .is_some_and(|named| HERE_WORDS.iter().any(|word| named.ends_with(word)));
+            only_x || instruction || TEMPLATE_WORDS.contains(&normalized.as_str())
+        };
+        let pieces = [
+            "",
+            "x",
+            "XX",
+            "your",
+            "Your-Tenant",
+            "insert",
+            "-",
+            "_",
+            "secret",
+            "here",
+            "HERE",
+            "id",
+            "value",
+            "é",
+            "0",
+            "123",
+            "abc",
+            "changeme",
+            "z",
+            "password_",
+            "sphere",
+            "hfc2Q~Rbr7rz53L3A-RFZK1j-O82pyNilgWqg~Vb",
+            "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40",
+        ];
+        for first in pieces {
+            for second in pieces {
+                for third in [
+                    "",
+                    "-",
+                    "xxxxxxxxxxxxxxxxxx",
+                    "goes here",
+                    "0123456789abcdef",
+                ] {
+                    let value = format!("{first}{second}{third}");
+                    assert_eq!(
+                        Normalized::of(&value).is_template(),
+                        whole(&value),
+                        "{value:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -111,20 +111,25 @@ fn split(value: &str) -> Option<Written<'_>> {
 /// Whether a host as written still holds a template (`api.YOUR_SUBDOMAIN.appmixer.cloud`,
 /// `api.<tenant>.appmixer.cloud`, `example.com`).
 pub fn is_placeholder_host(host: &str) -> bool {
-    let lower = host.to_ascii_lowercase();
+    let lower = if host.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(host)
+    };
+    let lower = lower.as_ref();
     if lower.contains(['<', '>', '{', '}', '*']) {
         return true;
     }
     let reserved = ["example.com", "example.org", "example.net", "example"];
     if reserved
         .iter()
-        .any(|domain| is_domain_or_subdomain(&lower, domain))
+        .any(|domain| is_domain_or_subdomain(lower, domain))
     {
         return true;
     }
     lower.split('.').any(|label| {
         // Hosts are checked for every record: normalise only labels that need it.
-        let normalized = if label.chars().all(|c| c.is_ascii_alphanumeric()) {
+        let normalized = if label.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
             std::borrow::Cow::Borrowed(label)
         } else {
             std::borrow::Cow::Owned(label.chars().filter(char::is_ascii_alphanumeric).collect())
@@ -147,16 +152,18 @@ fn is_cloud_host(host: &str) -> bool {
 
 /// The `api.` host for an `*.appmixer.cloud` host that is not one, when it can be derived.
 fn cloud_api_host(host: &str) -> Result<(), Option<String>> {
-    let labels: Vec<&str> = host.split('.').collect();
-    match labels.as_slice() {
+    let labels = host.split('.').count();
+    let (front, rest) = host.split_once('.').unwrap_or((host, ""));
+    match labels {
         // `api.<tenant>.appmixer.cloud`
-        ["api", _, _, _] => Ok(()),
-        [_bare, _cloud] => Err(None),
-        [_tenant, _, _] => Err(Some(format!("api.{host}"))),
-        [_front, rest @ ..] if rest.len() == 3 => Err(Some(format!("api.{}", rest.join(".")))),
-        [front, rest @ ..] if FRONT_END_LABELS.contains(front) => {
-            Err(Some(format!("api.{}", rest.join("."))))
-        }
+        4 if front == "api" => Ok(()),
+        // `appmixer.cloud`
+        2 => Err(None),
+        // `<tenant>.appmixer.cloud`
+        3 => Err(Some(format!("api.{host}"))),
+        // `<front end>.<tenant>.appmixer.cloud`
+        4 => Err(Some(format!("api.{rest}"))),
+        _ if FRONT_END_LABELS.contains(&front) => Err(Some(format!("api.{rest}"))),
         _ => Ok(()),
     }
 }
@@ -209,7 +216,12 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
             valid: None,
         };
     }
-    let length = value.chars().count();
+    // A character is at least a byte: only a long value needs counting.
+    let length = if value.len() > MAX_LENGTH {
+        value.chars().count()
+    } else {
+        value.len()
+    };
     if length > MAX_LENGTH {
         findings.push(
             Finding::new(
@@ -633,6 +645,43 @@ pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
 mod tests {
     use super::*;
     use crate::rules::testing::{codes, record};
+
+    /// The label counting in `cloud_api_host` is the slice match it replaced.
+    #[test]
+    fn cloud_api_host_matches_the_label_patterns() {
+        let by_slices = |host: &str| -> Result<(), Option<String>> {
+            let labels: Vec<&str> = host.split('.').collect();
+            match labels.as_slice() {
+                ["api", _, _, _] => Ok(()),
+                [_bare, _cloud] => Err(None),
+                [_tenant, _, _] => Err(Some(format!("api.{host}"))),
+                [_front, rest @ ..] if rest.len() == 3 => {
+                    Err(Some(format!("api.{}", rest.join("."))))
+                }
+                [front, rest @ ..] if FRONT_END_LABELS.contains(front) => {
+                    Err(Some(format!("api.{}", rest.join("."))))
+                }
+                _ => Ok(()),
+            }
+        };
+        for host in [
+            "appmixer.cloud",
+            "acme.appmixer.cloud",
+            "api.acme.appmixer.cloud",
+            "my.acme.appmixer.cloud",
+            "studio.eu.acme.appmixer.cloud",
+            "api.eu.acme.appmixer.cloud",
+            "www.a.b.c.appmixer.cloud",
+            "x.a.b.c.appmixer.cloud",
+            "my",
+            "api",
+            "",
+            ".appmixer.cloud",
+            "my..appmixer.cloud",
+        ] {
+            assert_eq!(cloud_api_host(host), by_slices(host), "{host}");
+        }
+    }
 
     const GOOD: &str = "https://api.acme.appmixer.cloud/auth/azuredevops/callback";
 

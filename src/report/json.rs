@@ -193,10 +193,21 @@ fn field(out: &mut Vec<u8>, first: bool, name: &str) {
     out.extend_from_slice(b"\": ");
 }
 
-/// A JSON string literal, escaped by serde_json.
+/// A JSON string literal, escaped by serde_json when it needs escaping at all. Most texts do not
+/// (no quote, backslash or control character), and a pass without early exit, which the
+/// compiler vectorises, finds that faster than the escaper's byte-by-byte table.
 fn push_string(out: &mut Vec<u8>, text: &str) {
-    // Serialising a &str into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
+    let needs_escaping = text.bytes().fold(false, |found, byte| {
+        found | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
+    });
+    if needs_escaping {
+        // Serialising a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    }
 }
 
 fn json_file<'a>(file: &'a RedactedFile) -> JsonFile<'a> {

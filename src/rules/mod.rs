@@ -181,6 +181,12 @@ pub fn placeholder(value: &str) -> Option<Placeholder> {
     if value.is_empty() {
         return None;
     }
+    // A GUID holds nothing any check below looks for (no `$`, `%`, `#`, `*`, `<` or `{`, and
+    // hex digits cannot spell a template word, a prefix, `here` or all `x`), and nearly every
+    // client id is one.
+    if is_guid(value) {
+        return None;
+    }
     if let Some(kind) = unresolved_reference(value) {
         return Some(Placeholder::UnresolvedReference(kind));
     }

@@ -22,6 +22,18 @@ pub const MAX_LENGTH: usize = 256;
 /// Characters Entra rejects in a redirect URI.
 pub const FORBIDDEN: &[char] = &['!', '$', '\'', '(', ')', ',', ';'];
 
+/// `FORBIDDEN` as a table indexed by byte, so a value is scanned without decoding it (every
+/// forbidden character is ASCII: a non-ASCII one added to the list fails to compile here).
+const FORBIDDEN_BYTES: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut index = 0;
+    while index < FORBIDDEN.len() {
+        table[FORBIDDEN[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
+
 const CLOUD_DOMAIN: &str = "appmixer.cloud";
 
 /// Host labels of Appmixer's own front ends, which are not the API.
@@ -236,7 +248,14 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
             ))),
         );
     }
-    let mut forbidden: Vec<char> = value.chars().filter(|c| FORBIDDEN.contains(c)).collect();
+    let has_forbidden = value
+        .bytes()
+        .any(|byte| FORBIDDEN_BYTES.get(usize::from(byte)) == Some(&true));
+    let mut forbidden: Vec<char> = if has_forbidden {
+        value.chars().filter(|c| FORBIDDEN.contains(c)).collect()
+    } else {
+        Vec::new()
+    };
     forbidden.dedup();
     if !forbidden.is_empty() {
         let list: Vec<String> = forbidden.iter().map(|c| format!("`{c}`")).collect();
@@ -255,10 +274,16 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
         );
     }
     // The `url` crate silently drops tabs and newlines inside a URL; Entra would not.
-    if let Some((position, c)) = value
-        .chars()
-        .enumerate()
-        .find(|(_, c)| c.is_whitespace() || c.is_control())
+    // In ASCII text that is a space or a control character, found byte by byte.
+    let blank = |c: char| c.is_whitespace() || c.is_control();
+    let has_blank = if value.is_ascii() {
+        value.bytes().any(|byte| blank(char::from(byte)))
+    } else {
+        true
+    };
+    if let Some((position, c)) = has_blank
+        .then(|| value.chars().enumerate().find(|(_, c)| blank(*c)))
+        .flatten()
     {
         let what = match c {
             ' ' => "a space".to_owned(),

@@ -11,7 +11,7 @@ use connector_lint::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, St
 use connector_lint::report::{self, Format, Graphics, Style};
 use connector_lint::rules::RuleContext;
 use connector_lint::source::{self, Format as SourceFormat};
-use connector_lint::{check_inputs, explain, probe, record};
+use connector_lint::{check_inputs, check_to_json, explain, probe, record};
 
 fn main() -> ExitCode {
     // Commit allocator memory as it is used rather than a segment or arena at a time: it keeps
@@ -232,6 +232,9 @@ fn run_check(args: CheckArgs) -> u8 {
         keep_records: probe_settings.is_some(),
         ..Options::default()
     };
+    if args.format == OutputFormat::Json && probe_settings.is_none() {
+        return check_streaming_json(inputs, input_errors, &options, output_file, &args);
+    }
     let (mut report, read_errors) = check_inputs(&inputs, &options);
     // The reports carry their paths; the list of inputs is not needed any more.
     drop(inputs);
@@ -267,32 +270,77 @@ fn run_check(args: CheckArgs) -> u8 {
         }
         out.flush()
     };
-    let written = match output_file {
-        Some(path) => {
-            let result = std::fs::File::create(path).and_then(|mut file| write_report(&mut file));
-            match result {
-                Ok(()) => {
-                    let summary = report.summary();
-                    eprintln!(
-                        "connector-lint: {} checked, {}, {}, {}; report written to {}",
-                        report::count(summary.files, "file"),
-                        report::count(summary.errors, "error"),
-                        report::count(summary.warnings, "warning"),
-                        report::count(summary.infos, "info"),
-                        path.display()
-                    );
-                    0
-                }
-                Err(error) => {
-                    eprintln!(
-                        "error: cannot write the report to {}: {error}",
-                        path.display()
-                    );
-                    2
-                }
+    let written = deliver(output_file, write_report);
+    if written == 0
+        && let Some(path) = output_file
+    {
+        say_written(report.summary(), path);
+    }
+    // The process is about to exit and the OS takes the memory back at once; freeing ten
+    // thousand reports one by one would only add to the run time.
+    std::mem::forget(report);
+    status.max(written)
+}
+
+/// The JSON report without a probe: the files are checked while the report is written, a chunk
+/// at a time, so ten thousand reports are never held at once (`check_to_json`).
+fn check_streaming_json(
+    mut inputs: Vec<source::Input>,
+    mut input_errors: Vec<source::InputError>,
+    options: &Options,
+    output_file: Option<&std::path::Path>,
+    args: &CheckArgs,
+) -> u8 {
+    // The report is in path order; so are the inputs, then.
+    inputs.sort_by(|a, b| a.display().cmp(b.display()));
+    let mut summary = report::Summary::default();
+    let written = deliver(output_file, |out| {
+        let mut out = std::io::BufWriter::new(out);
+        match check_to_json(&inputs, options, &mut out) {
+            Ok((counts, read_errors)) => {
+                summary = counts;
+                input_errors.extend(read_errors);
+                Ok(())
+            }
+            Err(failed) => {
+                summary = failed.summary;
+                input_errors.extend(failed.input_errors);
+                Err(failed.error)
             }
         }
-        None => match write_report(&mut std::io::stdout().lock()) {
+    });
+    for error in &input_errors {
+        eprintln!("error: {error}");
+    }
+    if written == 0
+        && let Some(path) = output_file
+    {
+        say_written(summary, path);
+    }
+    let status =
+        report::exit_status_of(summary, false, args.deny_warnings, !input_errors.is_empty());
+    // As in `run_check`: the OS takes the memory back at once.
+    std::mem::forget(inputs);
+    status.max(written)
+}
+
+/// Writes the report to `--output` or standard output: 0, or 2 having said why it could not.
+fn deliver(
+    output_file: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> u8 {
+    match output_file {
+        Some(path) => match std::fs::File::create(path).and_then(|mut file| write(&mut file)) {
+            Ok(()) => 0,
+            Err(error) => {
+                eprintln!(
+                    "error: cannot write the report to {}: {error}",
+                    path.display()
+                );
+                2
+            }
+        },
+        None => match write(&mut std::io::stdout().lock()) {
             Ok(()) => 0,
             // A closed pipe (`| head`) is the reader's choice, not a failure of the check.
             Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
@@ -301,11 +349,19 @@ fn run_check(args: CheckArgs) -> u8 {
                 2
             }
         },
-    };
-    // The process is about to exit and the OS takes the memory back at once; freeing ten
-    // thousand reports one by one would only add to the run time.
-    std::mem::forget(report);
-    status.max(written)
+    }
+}
+
+/// The line that replaces the report on the terminal when it goes to `--output`.
+fn say_written(summary: report::Summary, path: &std::path::Path) {
+    eprintln!(
+        "connector-lint: {} checked, {}, {}, {}; report written to {}",
+        report::count(summary.files, "file"),
+        report::count(summary.errors, "error"),
+        report::count(summary.warnings, "warning"),
+        report::count(summary.infos, "info"),
+        path.display()
+    );
 }
 
 /// `mi_option_eager_commit` and `mi_option_arena_eager_commit` in mimalloc 2's `mimalloc.h`

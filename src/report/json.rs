@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{RedactedFile, Report, Summary};
 use crate::catalogue::Severity;
+use crate::check::FileReport;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -64,7 +65,23 @@ pub fn write(
     let fragments = files
         .chunks(RENDER_CHUNK)
         .map(|chunk| chunk.par_iter().map(render_file).collect());
-    write_fragments(files.is_empty(), summary, fragments, out)
+    write_fragments(fragments, || summary, out)
+}
+
+/// One file's entry of the report, redacted and rendered, for [`write_streamed`].
+pub fn render_entry(file: &FileReport) -> String {
+    render_file(&super::redact_file(file, false))
+}
+
+/// Writes a report whose entries arrive a chunk at a time, in report order, already rendered
+/// by [`render_entry`] (the files are checked as the report is written, and dropped once
+/// rendered). `summary` is asked for after the last chunk, since the summary follows the files.
+pub fn write_streamed(
+    chunks: impl Iterator<Item = Vec<String>>,
+    summary: impl FnOnce() -> Summary,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_fragments(chunks, summary, out)
 }
 
 /// Streams a whole report to `out`, redacting and rendering a chunk of files at a time, so
@@ -74,53 +91,53 @@ pub fn write_report(
     summary: Summary,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let fragments = report.files.chunks(RENDER_CHUNK).map(|chunk| {
-        chunk
-            .par_iter()
-            .map(|file| render_file(&super::redact_file(file, false)))
-            .collect()
-    });
-    write_fragments(report.files.is_empty(), summary, fragments, out)
+    let fragments = report
+        .files
+        .chunks(RENDER_CHUNK)
+        .map(|chunk| chunk.par_iter().map(render_entry).collect());
+    write_fragments(fragments, || summary, out)
 }
 
 /// The envelope, serialised with an empty file list, with the rendered files spliced into it,
-/// indented to their depth: the bytes are exactly those of one pretty-printed document.
+/// indented to their depth: the bytes are exactly those of one pretty-printed document. Nothing
+/// before the file list depends on the summary, so it is serialised again once the files are
+/// written.
 fn write_fragments(
-    no_files: bool,
-    summary: Summary,
     fragments: impl Iterator<Item = Vec<String>>,
+    summary: impl FnOnce() -> Summary,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let envelope = JsonReport {
-        version: 1,
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        files: Vec::new(),
-        summary,
-    };
-    let text = serde_json::to_string_pretty(&envelope).map_err(std::io::Error::other)?;
-    let (before, after) = text
-        .split_once("\"files\": []")
-        .ok_or_else(|| std::io::Error::other("the report envelope has no file list"))?;
-    out.write_all(before.as_bytes())?;
-    if no_files {
-        out.write_all(b"\"files\": []")?;
-    } else {
-        out.write_all(b"\"files\": [\n")?;
-        let mut first = true;
-        for chunk in fragments {
-            for fragment in chunk {
-                if !first {
-                    out.write_all(b",\n")?;
-                }
-                first = false;
-                out.write_all(fragment.as_bytes())?;
-            }
+    const FILES: &str = "\"files\": []";
+    let envelope = |summary| {
+        let envelope = JsonReport {
+            version: 1,
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            files: Vec::new(),
+            summary,
+        };
+        let text = serde_json::to_string_pretty(&envelope).map_err(std::io::Error::other)?;
+        match text.split_once(FILES) {
+            Some((before, after)) => Ok((before.to_owned(), after.to_owned())),
+            None => Err(std::io::Error::other(
+                "the report envelope has no file list",
+            )),
         }
-        out.write_all(b"\n  ]")?;
+    };
+    let (before, _) = envelope(Summary::default())?;
+    out.write_all(before.as_bytes())?;
+    let mut first = true;
+    for chunk in fragments {
+        for fragment in chunk {
+            out.write_all(if first { b"\"files\": [\n" } else { b",\n" })?;
+            first = false;
+            out.write_all(fragment.as_bytes())?;
+        }
     }
+    out.write_all(if first { FILES.as_bytes() } else { b"\n  ]" })?;
+    let (_, after) = envelope(summary())?;
     out.write_all(after.as_bytes())?;
     out.write_all(b"\n")
 }

@@ -91,18 +91,37 @@ pub struct Summary {
     pub infos: usize,
 }
 
-impl Report {
-    pub fn summary(&self) -> Summary {
+impl Summary {
+    /// The counts of one file.
+    pub fn of_file(file: &FileReport) -> Summary {
         let mut summary = Summary {
-            files: self.files.len(),
+            files: 1,
             ..Summary::default()
         };
-        for diagnostic in self.files.iter().flat_map(|file| &file.diagnostics) {
+        for diagnostic in &file.diagnostics {
             match diagnostic.severity {
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,
                 Severity::Info => summary.infos += 1,
             }
+        }
+        summary
+    }
+
+    /// Adds another summary's counts to this one.
+    pub fn add(&mut self, other: Summary) {
+        self.files += other.files;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+    }
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for file in &self.files {
+            summary.add(Summary::of_file(file));
         }
         summary
     }
@@ -129,12 +148,26 @@ pub fn is_inconclusive(code: Code) -> bool {
 
 /// The exit status of `check` (see the SPEC's table).
 pub fn exit_status(report: &Report, deny_warnings: bool, input_errors: bool) -> u8 {
-    let summary = report.summary();
+    exit_status_of(
+        report.summary(),
+        report.has_inconclusive_probe(),
+        deny_warnings,
+        input_errors,
+    )
+}
+
+/// [`exit_status`] from the counts alone (and whether a probe was inconclusive).
+pub fn exit_status_of(
+    summary: Summary,
+    inconclusive_probe: bool,
+    deny_warnings: bool,
+    input_errors: bool,
+) -> u8 {
     if input_errors {
         2
     } else if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {
         1
-    } else if report.has_inconclusive_probe() {
+    } else if inconclusive_probe {
         3
     } else {
         0

@@ -91,19 +91,25 @@ struct Written<'a> {
 fn split(value: &str) -> Option<Written<'_>> {
     let (scheme, rest) = value.split_once("://")?;
     let scheme_ok = scheme
-        .chars()
+        .bytes()
         .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
+        .is_some_and(|byte| byte.is_ascii_alphabetic())
         && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'-' | b'.'));
     if !scheme_ok {
         return None;
     }
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    // The delimiters are ASCII, so a byte position found here is a character boundary.
+    let find = |text: &str, delimiters: &[u8]| {
+        text.bytes()
+            .position(|byte| delimiters.contains(&byte))
+            .unwrap_or(text.len())
+    };
+    let authority_end = find(rest, b"/?#");
     let authority = &rest[..authority_end];
     let after = &rest[authority_end..];
-    let path = &after[..after.find(['?', '#']).unwrap_or(after.len())];
+    let path = &after[..find(after, b"?#")];
     let host_port = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
@@ -129,7 +135,10 @@ pub fn is_placeholder_host(host: &str) -> bool {
         std::borrow::Cow::Borrowed(host)
     };
     let lower = lower.as_ref();
-    if lower.contains(['<', '>', '{', '}', '*']) {
+    if lower
+        .bytes()
+        .any(|byte| matches!(byte, b'<' | b'>' | b'{' | b'}' | b'*'))
+    {
         return true;
     }
     let reserved = ["example.com", "example.org", "example.net", "example"];

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     }
     // No transparent huge pages. mimalloc asks for them on its arena, and when the machine has
     // just been busy the kernel compacts memory to find each one: the system time of a
-    // ten-thousand-file run grew from 43 to 68 ms after another program had run for a few
+    // ten-thousand-file run grew from 43 to about 70 ms after another program had run for a few
     // seconds (as every run of `bench/compare.sh` after a peer does). mimalloc's own switch
     // (`mi_option_allow_thp`) is read before `main`, so the flag it would set is set here; on a
     // kernel without the flag the call fails and there is nothing to turn off.

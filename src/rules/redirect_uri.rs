@@ -190,8 +190,7 @@ fn cloud_api_host(host: &str) -> Result<(), Option<String>> {
 }
 
 /// The callback URI on the same origin, keeping a self-managed path prefix when one can be told.
-fn suggested_uri(url: &Url, path: &str, on_cloud: bool) -> String {
-    let origin = url.origin().ascii_serialization();
+fn suggested_uri(origin: &str, path: &str, on_cloud: bool) -> String {
     if on_cloud {
         return format!("{origin}{CALLBACK_PATH}");
     }
@@ -209,14 +208,79 @@ fn suggested_uri(url: &Url, path: &str, on_cloud: bool) -> String {
 
 /// The outcome of judging one URI.
 #[derive(Debug)]
-pub struct Judged {
+pub struct Judged<'a> {
     pub findings: Vec<Finding>,
-    /// The parsed URI when it has no error of its own (only then is it compared).
-    pub valid: Option<Url>,
+    /// The URI (cleaned) when it has no error of its own: only then is it compared.
+    pub valid: Option<&'a str>,
+}
+
+impl Judged<'_> {
+    /// The valid URI, parsed (for comparisons, which are rare: most runs have no `--api-url`).
+    pub fn valid_url(&self) -> Option<Url> {
+        self.valid.and_then(|value| Url::parse(value).ok())
+    }
+}
+
+/// What the checks need from a parsed URI. `url` is `None` when the value is a plain
+/// `https://host/path` that parsing could not change (see [`plain_https_host`]).
+struct Parsed {
+    host: String,
+    url: Option<Url>,
+}
+
+impl Parsed {
+    fn has_query(&self) -> bool {
+        self.url.as_ref().is_some_and(|url| url.query().is_some())
+    }
+
+    fn has_fragment(&self) -> bool {
+        self.url
+            .as_ref()
+            .is_some_and(|url| url.fragment().is_some())
+    }
+
+    fn port(&self) -> Option<u16> {
+        self.url.as_ref().and_then(Url::port)
+    }
+
+    /// `scheme://host[:port]`, as the URL standard serialises an origin.
+    fn origin(&self) -> String {
+        match &self.url {
+            Some(url) => url.origin().ascii_serialization(),
+            None => format!("https://{}", self.host),
+        }
+    }
+}
+
+/// The host of a URI written as `https://host[/path]` with nothing the URL parser would change or
+/// reject: host labels of lower-case letters, digits and hyphens (none starting with `xn--`, the
+/// last starting with a letter, so it cannot be read as an IPv4 number), and a path of letters,
+/// digits, `/`, `-`, `_` and `~`. Parsing such a URI gives that host and no port, query or
+/// fragment (a test holds this to `Url::parse`), so the parser, a third of this rule's cost on
+/// every record, is skipped for it.
+fn plain_https_host(value: &str) -> Option<&str> {
+    let rest = value.strip_prefix("https://")?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && !label.starts_with("xn--")
+            && label
+                .bytes()
+                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+    };
+    let last_is_name = host
+        .rsplit('.')
+        .next()
+        .and_then(|label| label.bytes().next())
+        .is_some_and(|byte| byte.is_ascii_lowercase());
+    let path_ok = path
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'-' | b'_' | b'~'));
+    (host.split('.').all(label_ok) && last_is_name && path_ok).then_some(host)
 }
 
 /// Judges one `redirectUri` or `callbackUrl` value as written (it is cleaned here).
-pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
+pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin) -> Judged<'a> {
     let value = values::cleaned(raw);
     let described = origin.describe();
     let mut findings = Vec::new();
@@ -350,36 +414,45 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
             ))),
         );
     }
-    let url = match Url::parse(value) {
-        Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => url,
-        Ok(_) => {
-            if !placeholder_host {
-                findings.push(invalid(
-                    format!("`{key}`{described} has no host"),
-                    generic(),
-                ));
+    let parsed = match plain_https_host(value) {
+        Some(host) => Parsed {
+            host: host.to_owned(),
+            url: None,
+        },
+        None => match Url::parse(value) {
+            Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => Parsed {
+                host: url.host_str().unwrap_or_default().to_owned(),
+                url: Some(url),
+            },
+            Ok(_) => {
+                if !placeholder_host {
+                    findings.push(invalid(
+                        format!("`{key}`{described} has no host"),
+                        generic(),
+                    ));
+                }
+                return Judged {
+                    findings,
+                    valid: None,
+                };
             }
-            return Judged {
-                findings,
-                valid: None,
-            };
-        }
-        Err(error) => {
-            // A template host is usually what the parser trips over: one error is enough.
-            if !placeholder_host {
-                findings.push(invalid(
-                    format!("`{key}`{described} is not a valid URL: {error}"),
-                    generic(),
-                ));
+            Err(error) => {
+                // A template host is usually what the parser trips over: one error is enough.
+                if !placeholder_host {
+                    findings.push(invalid(
+                        format!("`{key}`{described} is not a valid URL: {error}"),
+                        generic(),
+                    ));
+                }
+                return Judged {
+                    findings,
+                    valid: None,
+                };
             }
-            return Judged {
-                findings,
-                valid: None,
-            };
-        }
+        },
     };
-    let host = url.host_str().unwrap_or_default().to_owned();
-    let on_cloud = is_cloud_host(&host);
+    let host = parsed.host.as_str();
+    let on_cloud = is_cloud_host(host);
 
     // Scheme, as written: `https`, or `http` for `localhost` only.
     let localhost = written.host == "localhost";
@@ -411,7 +484,7 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
                 ),
             )
         } else if written.scheme.eq_ignore_ascii_case("http") {
-            let loopback = matches!(host.as_str(), "127.0.0.1" | "[::1]");
+            let loopback = matches!(host, "127.0.0.1" | "[::1]");
             (
                 format!(
                     "`{key}`{described} uses `http`; Entra requires `https` except for `http://localhost`"
@@ -434,7 +507,7 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
         findings.push(Finding::new(Code::RedirectUriInsecureScheme, key, message).help(fix(help)));
     }
 
-    if url.query().is_some() {
+    if parsed.has_query() {
         findings.push(
             Finding::new(
                 Code::RedirectUriHasQuery,
@@ -446,7 +519,7 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
             ))),
         );
     }
-    if url.fragment().is_some() {
+    if parsed.has_fragment() {
         findings.push(
             Finding::new(
                 Code::RedirectUriHasFragment,
@@ -473,7 +546,7 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
             )
             .help(fix(format!(
                 "write `{}` here and in the Entra app registration",
-                suggested_uri(&url, trimmed, on_cloud)
+                suggested_uri(&parsed.origin(), trimmed, on_cloud)
             ))),
         );
     }
@@ -507,7 +580,7 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
         findings.push(
             Finding::new(Code::RedirectUriWrongPath, key, message).help(fix(format!(
                 "use `{}`{}",
-                suggested_uri(&url, judged_path, on_cloud),
+                suggested_uri(&parsed.origin(), judged_path, on_cloud),
                 if on_cloud {
                     ""
                 } else {
@@ -519,9 +592,9 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
 
     if on_cloud
         && !placeholder_host
-        && let Err(corrected) = cloud_api_host(&host)
+        && let Err(corrected) = cloud_api_host(host)
     {
-        let port = url
+        let port = parsed
             .port()
             .map(|port| format!(":{port}"))
             .unwrap_or_default();
@@ -556,7 +629,7 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Judged {
         .all(|finding| finding.code.severity() != Severity::Error);
     Judged {
         findings,
-        valid: clean.then_some(url),
+        valid: clean.then_some(value),
     }
 }
 
@@ -582,6 +655,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
             let origin = record.origin(key);
             let result = judge(key, value, &origin);
             findings.extend(result.findings);
+            // Parsed again only for the comparisons below, which few runs make.
             judged.push((key, origin, result.valid));
         }
     }
@@ -594,8 +668,8 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
     match expected {
         Some((expected, hint)) => {
             for (key, origin, valid) in &judged {
-                if let Some(valid) = valid
-                    && *valid != expected
+                if let Some(valid) = valid.and_then(|value| Url::parse(value).ok())
+                    && valid != expected
                 {
                     findings.push(
                         Finding::new(
@@ -604,7 +678,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
                             format!(
                                 "`{key}`{} is `{}`, but `--api-url` gives `{}`",
                                 origin.describe(),
-                                display(valid),
+                                display(&valid),
                                 display(&expected)
                             ),
                         )
@@ -624,6 +698,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
                 (_, redirect_origin, Some(redirect)),
                 (callback_key, callback_origin, Some(callback)),
             ] = judged.as_slice()
+                && let (Ok(redirect), Ok(callback)) = (Url::parse(redirect), Url::parse(callback))
                 && redirect != callback
             {
                 findings.push(
@@ -633,15 +708,15 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
                         format!(
                             "`callbackUrl`{} is `{}`, but `redirectUri`{} is `{}`",
                             callback_origin.describe(),
-                            display(callback),
+                            display(&callback),
                             redirect_origin.describe(),
-                            display(redirect)
+                            display(&redirect)
                         ),
                     )
                     .help(with_origin(
                         format!(
                             "Appmixer sends `callbackUrl` and Entra accepts only registered URIs: make both `{}` (or remove `callbackUrl`), and {REGISTER}",
-                            display(redirect)
+                            display(&redirect)
                         ),
                         callback_origin,
                     )),
@@ -661,7 +736,7 @@ pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
         Some(api) => Some(expected_from_api_url(api)),
         None => record.fields.callback_url.as_deref().and_then(|value| {
             judge("callbackUrl", value, &record.origin("callbackUrl"))
-                .valid
+                .valid_url()
                 .map(|url| display(&url))
         }),
     };
@@ -679,6 +754,103 @@ pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
 mod tests {
     use super::*;
     use crate::rules::testing::{codes, record};
+
+    /// Whenever the shortcut takes a value, `Url::parse` accepts it with the same host and no
+    /// port, query or fragment, and the origin the checks print is the parser's.
+    #[test]
+    fn plain_https_hosts_are_what_the_parser_gives() {
+        let hosts = [
+            "api.acme.appmixer.cloud",
+            "a",
+            "x-y.z0",
+            "xn--bcher-kva.example",
+            "api.xn--x.com",
+            "1.2.3.4",
+            "api.123",
+            "api.0x1f",
+            "a..b",
+            ".a",
+            "a.",
+            "-a-.b-",
+            "API.acme.com",
+            "a_b.c",
+            "a%41.com",
+            "a@b.com",
+            "a:1.com",
+            "[::1]",
+            "é.com",
+            "a b.com",
+            "",
+            "localhost",
+            "a.b.c.d.e.f",
+            "ab--cd.example",
+            "xn--.a",
+            "a.xn--",
+            "0a.b",
+            "a.0b",
+        ];
+        let paths = [
+            "",
+            "/",
+            "/auth/azuredevops/callback",
+            "//x",
+            "/a/./b",
+            "/a/../b",
+            "/%2F",
+            "/a?b",
+            "/a#b",
+            "/~user/-_",
+            "/A/B",
+            "/a b",
+            "/é",
+            "\\x",
+            "/a;b",
+            "/a:b",
+        ];
+        let mut shortcuts = 0;
+        for host in hosts {
+            for path in paths {
+                for scheme in ["https://", "HTTPS://", "http://", "https:/"] {
+                    let value = format!("{scheme}{host}{path}");
+                    let Some(short) = plain_https_host(&value) else {
+                        continue;
+                    };
+                    shortcuts += 1;
+                    let url = Url::parse(&value).unwrap_or_else(|error| panic!("{value}: {error}"));
+                    assert_eq!(url.host_str(), Some(short), "{value}");
+                    assert_eq!(
+                        (url.port(), url.query(), url.fragment()),
+                        (None, None, None),
+                        "{value}"
+                    );
+                    let parsed = Parsed {
+                        host: short.to_owned(),
+                        url: None,
+                    };
+                    assert_eq!(parsed.origin(), url.origin().ascii_serialization());
+                }
+            }
+        }
+        assert!(shortcuts > 40, "the shortcut took only {shortcuts} values");
+    }
+
+    proptest::proptest! {
+        /// The same, over generated hosts and paths near the shortcut's edges.
+        #[test]
+        fn generated_plain_https_hosts_are_what_the_parser_gives(
+            host in "[a-z0-9.\\-]{0,12}(xn--)?[a-z0-9.\\-]{0,12}",
+            path in "(/[a-zA-Z0-9_~.\\-]{0,8}){0,3}",
+        ) {
+            let value = format!("https://{host}{path}");
+            if let Some(short) = plain_https_host(&value) {
+                let url = Url::parse(&value);
+                proptest::prop_assert!(url.is_ok(), "{value}");
+                let url = url.unwrap_or_else(|_| unreachable!());
+                proptest::prop_assert_eq!(url.host_str(), Some(short));
+                proptest::prop_assert_eq!((url.port(), url.query(), url.fragment()), (None, None, None));
+            }
+        }
+    }
 
     /// The label counting in `cloud_api_host` is the slice match it replaced.
     #[test]

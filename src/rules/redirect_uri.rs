@@ -419,37 +419,29 @@ pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin) -> Judged<'a> {
             host: host.to_owned(),
             url: None,
         },
-        None => match Url::parse(value) {
-            Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => Parsed {
-                host: url.host_str().unwrap_or_default().to_owned(),
-                url: Some(url),
-            },
-            Ok(_) => {
-                if !placeholder_host {
-                    findings.push(invalid(
-                        format!("`{key}`{described} has no host"),
-                        generic(),
-                    ));
+        None => {
+            let url = match Url::parse(value) {
+                Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => Ok(url),
+                Ok(_) => Err(format!("`{key}`{described} has no host")),
+                Err(error) => Err(format!("`{key}`{described} is not a valid URL: {error}")),
+            };
+            match url {
+                Ok(url) => Parsed {
+                    host: url.host_str().unwrap_or_default().to_owned(),
+                    url: Some(url),
+                },
+                Err(message) => {
+                    // A template host is usually what the parser trips over: one error is enough.
+                    if !placeholder_host {
+                        findings.push(invalid(message, generic()));
+                    }
+                    return Judged {
+                        findings,
+                        valid: None,
+                    };
                 }
-                return Judged {
-                    findings,
-                    valid: None,
-                };
             }
-            Err(error) => {
-                // A template host is usually what the parser trips over: one error is enough.
-                if !placeholder_host {
-                    findings.push(invalid(
-                        format!("`{key}`{described} is not a valid URL: {error}"),
-                        generic(),
-                    ));
-                }
-                return Judged {
-                    findings,
-                    valid: None,
-                };
-            }
-        },
+        }
     };
     let host = parsed.host.as_str();
     let on_cloud = is_cloud_host(host);

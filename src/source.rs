@@ -5,6 +5,8 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 /// The file formats the loader understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -87,51 +89,75 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
 /// Directories are walked recursively for `*.yaml`, `*.yml` and `*.json`, skipping hidden entries
 /// (`.git`, `.github`, ...) below the given directory. Symbolic links to directories are not
 /// followed (so a link loop cannot make the walk endless); links to files are checked.
+///
+/// The paths are looked at in parallel (their order kept): a shell glob such as
+/// `configs/*.yaml` hands over thousands, each needing a `stat`.
 pub fn collect_inputs(paths: &[String], stdin_format: Format) -> (Vec<Input>, Vec<InputError>) {
-    let mut inputs = Vec::new();
+    let expanded: Vec<Expansion> = paths
+        .par_iter()
+        .map(|given| expand(given, stdin_format))
+        .collect();
+    let mut inputs = Vec::with_capacity(expanded.len());
     let mut errors = Vec::new();
-    for given in paths {
-        if given == "-" {
-            inputs.push(Input::Stdin {
-                format: stdin_format,
-            });
-            continue;
-        }
-        let path = PathBuf::from(given);
-        let metadata = match fs::metadata(&path) {
-            Ok(metadata) => metadata,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                errors.push(InputError::Missing(given.clone()));
-                continue;
-            }
-            Err(error) => {
-                errors.push(InputError::Unreadable {
-                    path: given.clone(),
-                    reason: error.to_string(),
-                });
-                continue;
-            }
-        };
-        if metadata.is_dir() {
-            let found = walk_directory(&path, &mut errors);
-            if found.is_empty() {
-                errors.push(InputError::NoConfigFiles(given.clone()));
-            }
-            inputs.extend(found);
-        } else if !metadata.is_file() {
-            errors.push(InputError::NotAFile(given.clone()));
-        } else {
-            match Format::from_path(&path) {
-                Some(format) => inputs.push(Input::File {
-                    display: display_path(&path),
-                    path,
-                    format,
-                }),
-                None => errors.push(InputError::UnknownExtension(given.clone())),
+    for expansion in expanded {
+        match expansion {
+            Expansion::Input(input) => inputs.push(input),
+            Expansion::Error(error) => errors.push(error),
+            Expansion::Directory(found, walk_errors) => {
+                inputs.extend(found);
+                errors.extend(walk_errors);
             }
         }
     }
     (inputs, errors)
+}
+
+/// What one path the user gave stands for.
+enum Expansion {
+    Input(Input),
+    Error(InputError),
+    /// A directory: the files found under it, and what could not be walked.
+    Directory(Vec<Input>, Vec<InputError>),
+}
+
+fn expand(given: &str, stdin_format: Format) -> Expansion {
+    if given == "-" {
+        return Expansion::Input(Input::Stdin {
+            format: stdin_format,
+        });
+    }
+    let path = PathBuf::from(given);
+    let metadata = match fs::metadata(&path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            return Expansion::Error(InputError::Missing(given.to_owned()));
+        }
+        Err(error) => {
+            return Expansion::Error(InputError::Unreadable {
+                path: given.to_owned(),
+                reason: error.to_string(),
+            });
+        }
+    };
+    if metadata.is_dir() {
+        let mut errors = Vec::new();
+        let found = walk_directory(&path, &mut errors);
+        if found.is_empty() {
+            errors.push(InputError::NoConfigFiles(given.to_owned()));
+        }
+        Expansion::Directory(found, errors)
+    } else if !metadata.is_file() {
+        Expansion::Error(InputError::NotAFile(given.to_owned()))
+    } else {
+        match Format::from_path(&path) {
+            Some(format) => Expansion::Input(Input::File {
+                display: display_path(&path),
+                path,
+                format,
+            }),
+            None => Expansion::Error(InputError::UnknownExtension(given.to_owned())),
+        }
+    }
 }
 
 fn walk_directory(root: &Path, errors: &mut Vec<InputError>) -> Vec<Input> {

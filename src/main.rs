@@ -263,7 +263,7 @@ fn run_check(args: CheckArgs) -> u8 {
     }
     let status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
     let write_report = |out: &mut dyn Write| -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::new(out);
+        let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, out);
         report::write_run(&report, format, style, run, &mut out)?;
         if let (Format::Human, Some(summary)) = (format, &probe_summary) {
             out.write_all(report::human::probe_note(summary).as_bytes())?;
@@ -295,7 +295,7 @@ fn check_streaming_json(
     inputs.sort_by(|a, b| a.display().cmp(b.display()));
     let mut summary = report::Summary::default();
     let written = deliver(output_file, |out| {
-        let mut out = std::io::BufWriter::new(out);
+        let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, out);
         match check_to_json(&inputs, options, &mut out) {
             Ok((counts, read_errors)) => {
                 summary = counts;
@@ -363,6 +363,10 @@ fn say_written(summary: report::Summary, path: &std::path::Path) {
         path.display()
     );
 }
+
+/// Reports of thousands of files run to megabytes: written in 64 KiB pieces rather than the
+/// default 8 KiB, the writes cost an eighth of the system calls.
+const OUTPUT_BUFFER: usize = 64 * 1024;
 
 /// `mi_option_eager_commit` and `mi_option_arena_eager_commit` in mimalloc 2's `mimalloc.h`
 /// (libmimalloc-sys 0.1 does not name them).

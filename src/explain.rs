@@ -178,23 +178,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn explain_covers_every_field() {
-        for rule in CATALOGUE {
-            let text = explain(rule);
-            for part in [
-                rule.id,
-                rule.severity.as_str(),
-                rule.title,
-                rule.why,
-                rule.fix,
-            ] {
-                assert!(text.contains(part), "{}: missing {part}", rule.id);
-            }
-            assert!(text.contains(&rule.help_uri()));
-        }
-    }
-
-    #[test]
     fn list_has_every_code() {
         let listed = list();
         assert_eq!(listed.lines().count(), CATALOGUE.len());

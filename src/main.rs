@@ -233,7 +233,13 @@ fn run_check(args: CheckArgs) -> u8 {
         ..Options::default()
     };
     if args.format == OutputFormat::Json && probe_settings.is_none() {
-        return check_streaming_json(inputs, input_errors, &options, output_file, &args);
+        return check_streaming_json(
+            inputs,
+            input_errors,
+            &options,
+            output_file,
+            args.deny_warnings,
+        );
     }
     let (mut report, read_errors) = check_inputs(&inputs, &options);
     // The reports carry their paths; the list of inputs is not needed any more.
@@ -289,7 +295,7 @@ fn check_streaming_json(
     mut input_errors: Vec<source::InputError>,
     options: &Options,
     output_file: Option<&std::path::Path>,
-    args: &CheckArgs,
+    deny_warnings: bool,
 ) -> u8 {
     // The report is in path order; so are the inputs, then.
     inputs.sort_by(|a, b| a.display().cmp(b.display()));
@@ -317,8 +323,7 @@ fn check_streaming_json(
     {
         say_written(summary, path);
     }
-    let status =
-        report::exit_status_of(summary, false, args.deny_warnings, !input_errors.is_empty());
+    let status = report::exit_status_of(summary, false, deny_warnings, !input_errors.is_empty());
     // As in `run_check`: the OS takes the memory back at once.
     std::mem::forget(inputs);
     status.max(written)

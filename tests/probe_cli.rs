@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use support::{FakeEntra, Reply, Request};
+use support::{FakeEntra, Reply, Request, Run};
 
 /// The secret the tests put in the environment (with characters the form encoding escapes).
 const SECRET: &str = "q8R~test.Secret_Value-0123456789abcdefgh";
@@ -19,18 +19,7 @@ const LITERAL_SECRET: &str = "Lt9Q~literal.Secret-Value_0123456789abcd";
 const TOKEN_START: &str = "eyJ0eXAiOiJKV1Qi";
 const TENANT: &str = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
 impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|error| panic!("not JSON ({error}):\n{}", self.stdout))
-    }
-
     /// The diagnostics whose code starts with `probe/` or `tenant/`.
     fn probe_diagnostics(&self) -> Vec<Value> {
         support::diagnostics_with_prefix(&self.json(), &["probe/", "tenant/"])
@@ -48,11 +37,7 @@ impl Run {
 }
 
 fn finish(output: Output) -> Run {
-    let run = Run {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let run = Run::of(&output);
     assert_no_leak(&run);
     run
 }

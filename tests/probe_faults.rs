@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use support::Request;
 use support::faults::{Fault, FaultyEntra, Stage, TlsEntra};
+use support::{Request, Run};
 
 /// Written literally in the record file.
 const LITERAL_SECRET: &str = "Fx7Q~fault.Literal-Secret_0123456789abcd";
@@ -54,19 +54,7 @@ fn record_file() -> tempfile::TempDir {
     dir
 }
 
-struct Run {
-    format: String,
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
 impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|error| panic!("not JSON ({error}):\n{}", self.stdout))
-    }
-
     /// The `probe/*` diagnostics of a JSON run.
     fn probe_diagnostics(&self) -> Vec<Value> {
         support::diagnostics_with_prefix(&self.json(), &["probe/"])
@@ -98,26 +86,20 @@ fn run(dir: &Path, authority: &str, format: &str, trace: bool) -> Run {
         command.env("RUST_LOG", "trace").env("RUST_BACKTRACE", "1");
     }
     let output = command.output().expect("run the binary");
-    let run = Run {
-        format: format.to_owned(),
-        // A run killed by the guard has no exit code.
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert_no_secret(&run);
+    // A run killed by the guard has no exit code (-1).
+    let run = Run::of(&output);
+    assert_no_secret(&run, format);
     run
 }
 
 /// Neither secret, raw or form-encoded, on either stream.
-fn assert_no_secret(run: &Run) {
+fn assert_no_secret(run: &Run, format: &str) {
     for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
         for secret in [LITERAL_SECRET, ENV_SECRET] {
             let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
             assert!(
                 !text.contains(secret) && !text.contains(&encoded),
-                "a secret on {stream} of --format {}:\n{text}",
-                run.format
+                "a secret on {stream} of --format {format}:\n{text}"
             );
         }
     }

@@ -42,6 +42,11 @@ fn explain_prints_every_catalogue_entry() {
         ] {
             assert!(stdout.contains(part), "{}: missing `{part}`", rule.id);
         }
+        assert!(
+            stdout.contains(&rule.help_uri()),
+            "{}: no help URI",
+            rule.id
+        );
     }
 }
 

@@ -65,23 +65,12 @@ pub fn write(
     let fragments = files
         .chunks(RENDER_CHUNK)
         .map(|chunk| chunk.par_iter().map(render_file).collect());
-    write_fragments(fragments, || summary, out)
+    write_streamed(fragments, || summary, out)
 }
 
 /// One file's entry of the report, redacted and rendered, for [`write_streamed`].
 pub fn render_entry(file: &FileReport) -> String {
     render_file(&super::redact_file(file, false))
-}
-
-/// Writes a report whose entries arrive a chunk at a time, in report order, already rendered
-/// by [`render_entry`] (the files are checked as the report is written, and dropped once
-/// rendered). `summary` is asked for after the last chunk, since the summary follows the files.
-pub fn write_streamed(
-    chunks: impl Iterator<Item = Vec<String>>,
-    summary: impl FnOnce() -> Summary,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    write_fragments(chunks, summary, out)
 }
 
 /// Streams a whole report to `out`, redacting and rendering a chunk of files at a time, so
@@ -95,14 +84,18 @@ pub fn write_report(
         .files
         .chunks(RENDER_CHUNK)
         .map(|chunk| chunk.par_iter().map(render_entry).collect());
-    write_fragments(fragments, || summary, out)
+    write_streamed(fragments, || summary, out)
 }
 
-/// The envelope, serialised with an empty file list, with the rendered files spliced into it,
-/// indented to their depth: the bytes are exactly those of one pretty-printed document. Nothing
-/// before the file list depends on the summary, so it is serialised again once the files are
-/// written.
-fn write_fragments(
+/// Writes a report whose entries arrive a chunk at a time, in report order, already rendered
+/// (by [`render_entry`] when the files are checked as the report is written, and dropped once
+/// rendered). `summary` is asked for after the last chunk, since the summary follows the files.
+///
+/// The envelope is serialised with an empty file list and the rendered files are spliced into
+/// it, indented to their depth: the bytes are exactly those of one pretty-printed document.
+/// Nothing before the file list depends on the summary, so it is serialised again once the files
+/// are written.
+pub fn write_streamed(
     fragments: impl Iterator<Item = Vec<String>>,
     summary: impl FnOnce() -> Summary,
     out: &mut dyn std::io::Write,

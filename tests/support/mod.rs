@@ -298,6 +298,32 @@ fn read_request(reader: &mut impl BufRead) -> Option<Request> {
     })
 }
 
+/// What one run of the binary printed.
+#[allow(dead_code)] // each test binary uses its own part of the support module
+pub struct Run {
+    /// -1 for a run that was killed (no exit code).
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+#[allow(dead_code)]
+impl Run {
+    pub fn of(output: &std::process::Output) -> Run {
+        Run {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Standard output as a JSON report.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|error| panic!("not JSON ({error}):\n{}", self.stdout))
+    }
+}
+
 /// The diagnostics of a JSON report whose code starts with one of `prefixes`, in report order.
 #[allow(dead_code)] // each test binary uses its own part of the support module
 pub fn diagnostics_with_prefix(

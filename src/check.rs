@@ -7,10 +7,12 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::catalogue::Code;
 use crate::diagnostic::{Diagnostic, Location};
-use crate::document::{self, Node, Span, Value, pointer};
+use crate::document::{self, Node, Value, pointer};
+pub use crate::outcome::{CheckedRecord, FileReport, Note};
 use crate::record::{Origin, Record, SERVICE_ID};
 use crate::rules::{self, RuleContext};
 use crate::schema;
+use crate::secrets;
 use crate::source::{self, DecodeProblem, Input, InputError, ReadFailure, SourceText};
 
 /// Looks up an environment variable.
@@ -43,68 +45,6 @@ impl Default for Options {
 }
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
-
-/// An `appmixer:azuredevops` record that was checked, kept for the probe.
-#[derive(Debug)]
-pub struct CheckedRecord {
-    pub document: usize,
-    /// JSON Pointer of the record in its document (`""` or `/3`).
-    pub pointer: String,
-    pub record: Record,
-}
-
-/// A remark for the human report that is not a diagnostic (no code, no severity), e.g. the exact
-/// redirect URI to register when a record has none.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    pub document: usize,
-    /// JSON Pointer of the record the note is about.
-    pub pointer: String,
-    pub message: String,
-}
-
-/// Everything known about one checked file.
-#[derive(Debug)]
-pub struct FileReport {
-    /// The path as given or found, with `/` separators; `-` for standard input.
-    pub path: String,
-    /// The text, for snippets; masked by the report layer before it is shown.
-    pub source: Option<SourceText>,
-    /// Byte ranges of secret values in `source`.
-    pub secret_spans: Vec<Span>,
-    /// Secret values (as written or resolved), so the report layer can scrub any text it prints.
-    pub secrets: Vec<SecretString>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub records: Vec<CheckedRecord>,
-    /// Notes for the human report.
-    pub notes: Vec<Note>,
-}
-
-impl FileReport {
-    fn empty(path: String) -> FileReport {
-        FileReport {
-            path,
-            source: None,
-            secret_spans: Vec::new(),
-            secrets: Vec::new(),
-            diagnostics: Vec::new(),
-            records: Vec::new(),
-            notes: Vec::new(),
-        }
-    }
-
-    /// Orders diagnostics by position, then code, so every format is deterministic.
-    pub fn sort(&mut self) {
-        self.diagnostics.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                d.location
-                    .as_ref()
-                    .map(|location| (location.document, location.span.start, location.span.end))
-            };
-            key(a).cmp(&key(b)).then(a.code.cmp(&b.code))
-        });
-    }
-}
 
 /// Reads and checks one input. `Err` means the input cannot be read at all (exit 2).
 pub fn check_input(input: &Input, options: &Options) -> Result<FileReport, InputError> {
@@ -165,9 +105,9 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     let loaded = document::load(&source);
     let mut diagnostics = Vec::new();
 
-    let mut in_trees = document::TreeSecrets::default();
+    let mut in_trees = secrets::TreeSecrets::default();
     for (index, root) in loaded.documents.iter().enumerate() {
-        document::gather_secrets(root, &mut in_trees);
+        secrets::gather_secrets(root, &mut in_trees);
         for duplicate in document::duplicate_keys(root) {
             let first = source.position(duplicate.first.start);
             diagnostics.push(
@@ -242,10 +182,10 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     // while the text is at hand, because machine formats never see the text.
     // The scan only finds values after a `secret` word; when every such word in the text is in
     // the name of a key the tree knows as secret, it can find nothing the tree did not give.
-    if load_failed || document::count_secret_words(&source.text) != in_trees.words_in_keys {
+    if load_failed || secrets::count_secret_words(&source.text) != in_trees.words_in_keys {
         report
             .secrets
-            .extend(crate::report::redact::lexical_secret_values(&source.text));
+            .extend(secrets::lexical_secret_values(&source.text));
     }
     // The same value arrives from the span, the tree and the lexical scan; each is searched for
     // in every message, so keep one of each.
@@ -501,7 +441,7 @@ fn check_record(
             } else {
                 Origin::Environment(resolved.names)
             };
-            if origin != Origin::Literal && document::is_secret_key(&entry.key) {
+            if origin != Origin::Literal && secrets::is_secret_key(&entry.key) {
                 report.secrets.push(SecretString::from(value.clone()));
             }
             record.set(&entry.key, value, origin);

@@ -26,11 +26,13 @@ pub mod diagnostic;
 pub mod document;
 pub mod env;
 pub mod explain;
+pub mod outcome;
 pub mod probe;
 pub mod record;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod secrets;
 pub mod source;
 
 use rayon::prelude::*;
@@ -38,7 +40,7 @@ use rayon::prelude::*;
 use std::cell::{Cell, RefCell};
 
 use check::{Options, check_input};
-use report::{Report, Summary};
+use outcome::{Report, Summary};
 use source::{Input, InputError};
 
 /// Checks every input, in parallel, and returns the report sorted by path (inputs that cannot be

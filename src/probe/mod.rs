@@ -22,8 +22,8 @@ use url::Url;
 use crate::catalogue::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::document::{self, pointer};
+use crate::outcome::{self, Report};
 use crate::record::{Origin, Record};
-use crate::report::{self, Report};
 use crate::rules::Finding;
 
 pub use classify::Verdict;
@@ -597,7 +597,7 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
         summary.probed += 1;
         if verdict.code == Code::ProbeOk {
             summary.proved += 1;
-        } else if report::is_inconclusive(verdict.code) {
+        } else if outcome::is_inconclusive(verdict.code) {
             summary.inconclusive += 1;
         } else {
             summary.rejected += 1;
@@ -615,10 +615,10 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
         // Entra's text is echoed into messages; make sure it cannot carry the secret back out,
         // neither as it is nor as it was sent (form-encoded, which a proxy may echo).
         let secrets = secret_spellings(job.secret);
-        finding.message = report::redact::scrub(&finding.message, &secrets);
+        finding.message = crate::report::redact::scrub(&finding.message, &secrets);
         finding.help = finding
             .help
-            .map(|help| report::redact::scrub(&help, &secrets));
+            .map(|help| crate::report::redact::scrub(&help, &secrets));
         findings.push((job.file, job.record, finding));
     }
     drop(jobs);

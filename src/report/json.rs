@@ -3,9 +3,8 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{RedactedFile, Report, Summary};
+use super::{FileReport, RedactedFile, Report, Summary};
 use crate::catalogue::Severity;
-use crate::check::FileReport;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {

@@ -14,9 +14,11 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use crate::catalogue::{Code, Severity};
-use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
+pub use crate::outcome::{
+    FileReport, Note, Report, Summary, count, exit_status, exit_status_of, fails_gate,
+    is_inconclusive,
+};
 use crate::source::{InputError, SourceText};
 
 /// The output formats of `check`.
@@ -77,103 +79,6 @@ impl Default for Style {
     }
 }
 
-/// The result of a run.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub files: Vec<FileReport>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Summary {
-    pub files: usize,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-}
-
-impl Summary {
-    /// The counts of one file.
-    pub fn of_file(file: &FileReport) -> Summary {
-        let mut summary = Summary {
-            files: 1,
-            ..Summary::default()
-        };
-        for diagnostic in &file.diagnostics {
-            match diagnostic.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Info => summary.infos += 1,
-            }
-        }
-        summary
-    }
-
-    /// Adds another summary's counts to this one.
-    pub fn add(&mut self, other: Summary) {
-        self.files += other.files;
-        self.errors += other.errors;
-        self.warnings += other.warnings;
-        self.infos += other.infos;
-    }
-}
-
-impl Report {
-    pub fn summary(&self) -> Summary {
-        let mut summary = Summary::default();
-        for file in &self.files {
-            summary.add(Summary::of_file(file));
-        }
-        summary
-    }
-
-    /// Whether a probe was asked for and could not reach a verdict on some record.
-    pub fn has_inconclusive_probe(&self) -> bool {
-        self.files
-            .iter()
-            .flat_map(|file| &file.diagnostics)
-            .any(|diagnostic| is_inconclusive(diagnostic.code))
-    }
-}
-
-/// Probe outcomes that are no verdict on the credentials.
-pub fn is_inconclusive(code: Code) -> bool {
-    matches!(
-        code,
-        Code::ProbeThrottled
-            | Code::ProbeUnreachable
-            | Code::ProbeUnexpectedResponse
-            | Code::ProbeBlockedByPolicy
-    )
-}
-
-/// The exit status of `check` (see the SPEC's table).
-pub fn exit_status(report: &Report, deny_warnings: bool, input_errors: bool) -> u8 {
-    exit_status_of(
-        report.summary(),
-        report.has_inconclusive_probe(),
-        deny_warnings,
-        input_errors,
-    )
-}
-
-/// [`exit_status`] from the counts alone (and whether a probe was inconclusive).
-pub fn exit_status_of(
-    summary: Summary,
-    inconclusive_probe: bool,
-    deny_warnings: bool,
-    input_errors: bool,
-) -> u8 {
-    if input_errors {
-        2
-    } else if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {
-        1
-    } else if inconclusive_probe {
-        3
-    } else {
-        0
-    }
-}
-
 /// A file as formats see it: secret spans masked in the text, secrets scrubbed from messages.
 /// Diagnostics are borrowed from the report unless scrubbing had to change one.
 #[derive(Debug)]
@@ -182,7 +87,7 @@ pub struct RedactedFile<'a> {
     pub source: Option<SourceText>,
     pub diagnostics: Vec<Cow<'a, Diagnostic>>,
     /// Notes (human format only), scrubbed like messages.
-    pub notes: Vec<Cow<'a, crate::check::Note>>,
+    pub notes: Vec<Cow<'a, Note>>,
 }
 
 /// Masks and scrubs every file of a report.
@@ -208,10 +113,10 @@ pub fn redact_file(file: &FileReport, with_sources: bool) -> RedactedFile<'_> {
     let secrets = &file.secrets;
     let source = file.source.as_ref().filter(|_| with_sources).map(|source| {
         let mut spans = file.secret_spans.clone();
-        spans.extend(redact::lexical_secret_spans(&source.text));
+        spans.extend(crate::secrets::lexical_secret_spans(&source.text));
         // A known secret value is masked wherever else it stands (pasted into another key,
         // anchored elsewhere and aliased, left in a comment).
-        spans.extend(redact::value_spans(&source.text, secrets));
+        spans.extend(crate::secrets::value_spans(&source.text, secrets));
         let masked = redact::neutralise_controls(redact::mask(&source.text, &spans));
         SourceText {
             name: source.name.clone(),
@@ -250,7 +155,7 @@ pub fn redact_file(file: &FileReport, with_sources: bool) -> RedactedFile<'_> {
         .iter()
         .map(|note| {
             if redact::holds_secret(&note.message, secrets) {
-                Cow::Owned(crate::check::Note {
+                Cow::Owned(Note {
                     message: redact::scrub(&note.message, secrets),
                     ..note.clone()
                 })
@@ -322,22 +227,4 @@ pub(crate) fn escape_chars(value: &str, table: &[(char, &str)]) -> String {
         }
     }
     out
-}
-
-/// `1 file`, `2 files`.
-pub fn count(number: usize, word: &str) -> String {
-    if number == 1 {
-        format!("{number} {word}")
-    } else {
-        format!("{number} {word}s")
-    }
-}
-
-/// Whether a diagnostic fails the gate: errors always, warnings under `--deny-warnings`.
-pub fn fails_gate(severity: Severity, deny_warnings: bool) -> bool {
-    match severity {
-        Severity::Error => true,
-        Severity::Warning => deny_warnings,
-        Severity::Info => false,
-    }
 }

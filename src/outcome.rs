@@ -1,0 +1,188 @@
+//! The outcome of a run, as data: the files checked, their diagnostics and notes, the records kept
+//! for the probe, the counts and the exit status they imply. The check produces it, the probe adds
+//! to it, the formats render it; none of them needs another to know its shape.
+
+use secrecy::SecretString;
+
+use crate::catalogue::{Code, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::document::Span;
+use crate::record::Record;
+use crate::source::SourceText;
+
+/// An `appmixer:azuredevops` record that was checked, kept for the probe.
+#[derive(Debug)]
+pub struct CheckedRecord {
+    pub document: usize,
+    /// JSON Pointer of the record in its document (`""` or `/3`).
+    pub pointer: String,
+    pub record: Record,
+}
+
+/// A remark for the human report that is not a diagnostic (no code, no severity), e.g. the exact
+/// redirect URI to register when a record has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub document: usize,
+    /// JSON Pointer of the record the note is about.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// Everything known about one checked file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as given or found, with `/` separators; `-` for standard input.
+    pub path: String,
+    /// The text, for snippets; masked by the report layer before it is shown.
+    pub source: Option<SourceText>,
+    /// Byte ranges of secret values in `source`.
+    pub secret_spans: Vec<Span>,
+    /// Secret values (as written or resolved), so the report layer can scrub any text it prints.
+    pub secrets: Vec<SecretString>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub records: Vec<CheckedRecord>,
+    /// Notes for the human report.
+    pub notes: Vec<Note>,
+}
+
+impl FileReport {
+    pub fn empty(path: String) -> FileReport {
+        FileReport {
+            path,
+            source: None,
+            secret_spans: Vec::new(),
+            secrets: Vec::new(),
+            diagnostics: Vec::new(),
+            records: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Orders diagnostics by position, then code, so every format is deterministic.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.location
+                    .as_ref()
+                    .map(|location| (location.document, location.span.start, location.span.end))
+            };
+            key(a).cmp(&key(b)).then(a.code.cmp(&b.code))
+        });
+    }
+}
+
+/// The result of a run.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    /// The counts of one file.
+    pub fn of_file(file: &FileReport) -> Summary {
+        let mut summary = Summary {
+            files: 1,
+            ..Summary::default()
+        };
+        for diagnostic in &file.diagnostics {
+            match diagnostic.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
+
+    /// Adds another summary's counts to this one.
+    pub fn add(&mut self, other: Summary) {
+        self.files += other.files;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+    }
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for file in &self.files {
+            summary.add(Summary::of_file(file));
+        }
+        summary
+    }
+
+    /// Whether a probe was asked for and could not reach a verdict on some record.
+    pub fn has_inconclusive_probe(&self) -> bool {
+        self.files
+            .iter()
+            .flat_map(|file| &file.diagnostics)
+            .any(|diagnostic| is_inconclusive(diagnostic.code))
+    }
+}
+
+/// Probe outcomes that are no verdict on the credentials.
+pub fn is_inconclusive(code: Code) -> bool {
+    matches!(
+        code,
+        Code::ProbeThrottled
+            | Code::ProbeUnreachable
+            | Code::ProbeUnexpectedResponse
+            | Code::ProbeBlockedByPolicy
+    )
+}
+
+/// The exit status of `check` (see the SPEC's table).
+pub fn exit_status(report: &Report, deny_warnings: bool, input_errors: bool) -> u8 {
+    exit_status_of(
+        report.summary(),
+        report.has_inconclusive_probe(),
+        deny_warnings,
+        input_errors,
+    )
+}
+
+/// [`exit_status`] from the counts alone (and whether a probe was inconclusive).
+pub fn exit_status_of(
+    summary: Summary,
+    inconclusive_probe: bool,
+    deny_warnings: bool,
+    input_errors: bool,
+) -> u8 {
+    if input_errors {
+        2
+    } else if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {
+        1
+    } else if inconclusive_probe {
+        3
+    } else {
+        0
+    }
+}
+
+/// `1 file`, `2 files`.
+pub fn count(number: usize, word: &str) -> String {
+    if number == 1 {
+        format!("{number} {word}")
+    } else {
+        format!("{number} {word}s")
+    }
+}
+
+/// Whether a diagnostic fails the gate: errors always, warnings under `--deny-warnings`.
+pub fn fails_gate(severity: Severity, deny_warnings: bool) -> bool {
+    match severity {
+        Severity::Error => true,
+        Severity::Warning => deny_warnings,
+        Severity::Info => false,
+    }
+}

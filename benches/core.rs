@@ -6,6 +6,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use connector_lint::check::{Options, check_source};
+use connector_lint::connectors::AZURE_DEVOPS;
 use connector_lint::document;
 use connector_lint::record::{Origin, Record};
 use connector_lint::rules::{self, RuleContext};
@@ -28,19 +29,15 @@ fn benches(c: &mut Criterion) {
     });
 
     c.bench_function("schema validation", |b| {
-        b.iter(|| schema::validate(black_box(&instance)))
+        b.iter(|| schema::validate(&AZURE_DEVOPS, black_box(&instance)))
     });
 
-    let strings = instance
-        .as_object()
-        .expect("object")
-        .iter()
-        .filter_map(|(key, value)| {
-            let text = value.as_str()?;
-            Some((key.clone(), (text.to_owned(), Origin::Literal)))
-        })
-        .collect();
-    let record = Record::from_strings(strings);
+    let mut record = Record::new(&AZURE_DEVOPS);
+    for (key, value) in instance.as_object().expect("object") {
+        if let Some(text) = value.as_str() {
+            record.set(key, text.to_owned(), Origin::Literal);
+        }
+    }
     let context = RuleContext::default();
     c.bench_function("rules", |b| {
         b.iter(|| rules::check(black_box(&record), black_box(&context)))

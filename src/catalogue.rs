@@ -124,17 +124,17 @@ catalogue! {
         why: "A service configuration is a mapping of keys to values, or a list of such mappings; anything else cannot be a configuration.",
         fix: "Write the configuration as `key: value` pairs (YAML) or a `{...}` object (JSON), or a list of them.";
     ServiceIdMisspelled = "service-id/misspelled", Error,
-        title: "`serviceId` is close to `appmixer:azuredevops` but not it",
+        title: "`serviceId` is close to a supported connector's id but not it",
         why: "Appmixer matches the service id exactly; a near miss stores the configuration under a service that does not exist, and the connector never sees it.",
-        fix: "Write the service id exactly as `appmixer:azuredevops` (lower case, with a colon).";
+        fix: "Write the service id exactly as the connector's: `appmixer:azuredevops`, `appmixer:microsoft` or `appmixer:microsoft:dynamics` (lower case, with colons).";
     ServiceIdUnsupported = "service-id/unsupported", Info,
         title: "A record of another service; skipped",
-        why: "connector-lint checks only the Azure DevOps connector; records of other services are left alone.",
-        fix: "Nothing to do, unless the record was meant for `appmixer:azuredevops`.";
+        why: "connector-lint checks the connectors that sign users in with Microsoft Entra ID (`appmixer:azuredevops`, `appmixer:microsoft`, `appmixer:microsoft:dynamics`); records of other services are left alone.",
+        fix: "Nothing to do, unless the record was meant for one of the supported connectors.";
     ServiceIdMissing = "service-id/missing", Error,
         title: "A record inside a sequence has no `serviceId`",
         why: "In a list of service configurations each record names its service; without one it is impossible to tell which connector the record configures.",
-        fix: "Add `serviceId: appmixer:azuredevops` to the record.";
+        fix: "Add the connector's service id to the record, e.g. `serviceId: appmixer:azuredevops`.";
     KeyMissing = "key/missing", Error,
         title: "`clientId` or `clientSecret` is absent",
         why: "The connector cannot start the OAuth flow without the Entra app's client id and secret: users would fail when they connect an account.",
@@ -145,12 +145,12 @@ catalogue! {
         fix: "Rename the key to the spelling suggested (keys are case-sensitive camelCase).";
     KeyUnknown = "key/unknown", Warning,
         title: "An unknown key",
-        why: "The Azure DevOps connector does not read this key; it is dead configuration, or a typo of a key that is then missing.",
-        fix: "Remove the key, or rename it to one of `serviceId`, `clientId`, `clientSecret`, `redirectUri`, `callbackUrl`, `outputFilePrefix`, `tenantId`.";
+        why: "The connector does not read this key; it is dead configuration, or a typo of a key that is then missing.",
+        fix: "Remove the key, or rename it to one of the connector's keys (`connector-lint schema SERVICE` lists them with their meaning).";
     KeyWrongType = "key/wrong-type", Error,
-        title: "A value that must be a string is not",
-        why: "YAML turns unquoted values such as `yes`, `1e3` or an empty value into booleans, numbers or null; the connector expects text.",
-        fix: "Quote the value (`clientId: \"...\"`) or replace it with the intended text.";
+        title: "A value of the wrong type",
+        why: "YAML turns unquoted values such as `yes`, `1e3` or an empty value into booleans, numbers or null; ids, secrets and URIs must be text, a flag such as `microsoftTenant` must be `true` or `false`, and a cache TTL a non-negative number of milliseconds.",
+        fix: "Quote text values (`clientId: \"...\"`), write flags as `true` or `false`, and TTLs as a whole number of milliseconds such as `60000`.";
     ValueSurroundingWhitespace = "value/surrounding-whitespace", Error,
         title: "Leading or trailing whitespace in a value",
         why: "Entra compares ids, secrets and redirect URIs exactly: a space or newline pasted with the value makes it a different value, and sign-in fails with an opaque error. (The other rules judge the value without the whitespace, so this is the one error about it.)",
@@ -179,6 +179,10 @@ catalogue! {
         title: "`clientId` is the Azure DevOps resource id",
         why: "`499b84ac-1321-427f-aa17-267ca6975798` identifies Azure DevOps itself (the API permission), not your app registration.",
         fix: "Use your own app's Application (client) ID from its Overview page in Microsoft Entra ID.";
+    ClientIdResourceAppId = "client-id/resource-app-id", Error,
+        title: "`clientId` is a well-known Microsoft resource's application id",
+        why: "`00000003-0000-0000-c000-000000000000` (Microsoft Graph), `00000007-0000-0000-c000-000000000000` (Dynamics CRM) and `499b84ac-1321-427f-aa17-267ca6975798` (Azure DevOps) identify Microsoft's own APIs, listed under API permissions; they are never your app registration's id, and every sign-in fails (AADSTS700016).",
+        fix: "Use your own app's Application (client) ID from its Overview page in Microsoft Entra ID.";
     ClientSecretEmpty = "client-secret/empty", Error,
         title: "`clientSecret` is empty",
         why: "Without a secret the token request fails with AADSTS7000218.",
@@ -190,7 +194,7 @@ catalogue! {
     ClientSecretPlaceholder = "client-secret/placeholder", Error,
         title: "`clientSecret` is a template value",
         why: "A template value such as `YOUR_CLIENT_SECRET` was never replaced, so every token request fails.",
-        fix: "Replace it with `${AZDO_CLIENT_SECRET}` and set that variable to the secret Value from Certificates & secrets.";
+        fix: "Replace it with an environment reference such as `${AZDO_CLIENT_SECRET}` and set that variable to the secret Value from Certificates & secrets.";
     ClientSecretEqualsClientId = "client-secret/equals-client-id", Error,
         title: "`clientSecret` is the same as `clientId`",
         why: "The client id was pasted into both fields; the secret is missing.",
@@ -202,19 +206,19 @@ catalogue! {
     ClientSecretPlaintext = "client-secret/plaintext", Warning,
         title: "The secret is written literally in the file",
         why: "A secret committed to a file ends up in version control, backups and logs. Reported only for a literal value that may be a real secret: not for `${NAME}` references (a secret from the environment is as secret as one in the file, and is never printed), nor for values that are already an error (empty, template, Secret ID).",
-        fix: "Write `clientSecret: ${AZDO_CLIENT_SECRET}` and provide the variable from your secret store or CI secrets.";
+        fix: "Write `clientSecret: ${NAME}` (e.g. `${AZDO_CLIENT_SECRET}`) and provide the variable from your secret store or CI secrets.";
     RedirectUriInvalidUrl = "redirect-uri/invalid-url", Error,
         title: "The redirect URI is not an absolute URL",
         why: "Entra only accepts absolute redirect URIs; Appmixer sends this value during sign-in.",
-        fix: "Write the full URL: `https://api.<your-tenant>.appmixer.cloud/auth/azuredevops/callback`.";
+        fix: "Write the full URL, e.g. `https://api.<subdomain>.appmixer.cloud/auth/azuredevops/callback` (the Microsoft connectors' callback is `/auth/microsoft/callback`).";
     RedirectUriInsecureScheme = "redirect-uri/insecure-scheme", Error,
         title: "The redirect URI does not use https",
         why: "Entra requires `https` redirect URIs for Web apps (only `http://localhost` is allowed, for development). The scheme is checked as written: `HTTPS://` is reported too, since the URI is compared as text.",
         fix: "Use `https://` with your Appmixer API host.";
     RedirectUriWrongPath = "redirect-uri/wrong-path", Error,
-        title: "The redirect URI path is not `/auth/azuredevops/callback`",
-        why: "Appmixer receives the authorization code at `<API URL>/auth/azuredevops/callback`; any other path never reaches the connector (and Entra compares the path exactly, letter case included).",
-        fix: "End the URI in `/auth/azuredevops/callback`, exactly in that letter case. On `*.appmixer.cloud` that is the whole path; a self-managed Appmixer whose API URL has a path prefix keeps the prefix before it (`https://appmixer.contoso.com/api/auth/azuredevops/callback`).";
+        title: "The redirect URI path is not the connector's callback path",
+        why: "Appmixer receives the authorization code at `<API URL>/auth/<connector>/callback` (`/auth/azuredevops/callback`; `/auth/microsoft/callback` for `appmixer:microsoft` and `appmixer:microsoft:dynamics`); any other path never reaches the connector (and Entra compares the path exactly, letter case included).",
+        fix: "End the URI in the connector's callback path, exactly in that letter case. On `*.appmixer.cloud` that is the whole path; a self-managed Appmixer whose API URL has a path prefix keeps the prefix before it (`https://appmixer.contoso.com/api/auth/azuredevops/callback`).";
     RedirectUriTrailingSlash = "redirect-uri/trailing-slash", Error,
         title: "The redirect URI ends in `/callback/`",
         why: "Entra compares redirect URIs exactly: a trailing slash makes it a different URI and sign-in fails with AADSTS50011.",
@@ -230,11 +234,11 @@ catalogue! {
     RedirectUriForbiddenCharacter = "redirect-uri/forbidden-character", Error,
         title: "The redirect URI holds a character Entra rejects",
         why: "Entra rejects redirect URIs containing `! $ ' ( ) , ;`.",
-        fix: "Remove the character; the callback URI is `<API URL>/auth/azuredevops/callback`.";
+        fix: "Remove the character; the callback URI is `<API URL>/auth/<connector>/callback`.";
     RedirectUriTooLong = "redirect-uri/too-long", Error,
         title: "The redirect URI is longer than 256 characters",
         why: "Entra limits redirect URIs to 256 characters.",
-        fix: "Use the plain callback URI `<API URL>/auth/azuredevops/callback`.";
+        fix: "Use the plain callback URI `<API URL>/auth/<connector>/callback`.";
     RedirectUriPlaceholderHost = "redirect-uri/placeholder-host", Error,
         title: "The redirect URI host is still a template",
         why: "A host such as `api.YOUR_SUBDOMAIN.appmixer.cloud` or `example.com` was never replaced; sign-in redirects nowhere.",
@@ -242,11 +246,11 @@ catalogue! {
     RedirectUriNotApiHost = "redirect-uri/not-api-host", Error,
         title: "An `*.appmixer.cloud` host that is not the `api.` host",
         why: "The OAuth callback is served by the Appmixer API (`api.<tenant>.appmixer.cloud`), not by the Studio (`my.`) or Backoffice (`backoffice.`) front ends.",
-        fix: "Use the API host: `https://api.<tenant>.appmixer.cloud/auth/azuredevops/callback` (replace `my.` or `backoffice.` with `api.`), and register that URI on the Entra app.";
+        fix: "Use the API host: `https://api.<subdomain>.appmixer.cloud/auth/<connector>/callback` (replace `my.` or `backoffice.` with `api.`), and register that URI on the Entra app.";
     RedirectUriMismatch = "redirect-uri/mismatch", Error,
         title: "`redirectUri`, `callbackUrl` and `--api-url` disagree",
         why: "The URI Appmixer sends must be exactly the one registered in Entra, or sign-in fails with AADSTS50011.",
-        fix: "Make `redirectUri` and `callbackUrl` both `<API URL>/auth/azuredevops/callback`, and register that URI on the Entra app (Authentication > Web > Redirect URIs).";
+        fix: "Make `redirectUri` and `callbackUrl` both `<API URL>/auth/<connector>/callback`, and register that URI on the Entra app (Authentication > Web > Redirect URIs).";
     TenantInvalid = "tenant/invalid", Error,
         title: "`tenantId` is neither a GUID nor a domain name",
         why: "Entra identifies a tenant by its Directory (tenant) ID (a GUID) or a verified domain; anything else cannot be looked up. `common`, `organizations` and `consumers` are sign-in aliases for many tenants, not the app's home tenant.",
@@ -296,9 +300,9 @@ catalogue! {
         why: "Tenants of national clouds (US Government, China) are served by their own login endpoints.",
         fix: "Pass the right `--cloud` (`public`, `usgov` or `china`).";
     ProbeResourceMissing = "probe/resource-missing", Warning,
-        title: "No Azure DevOps service principal in the tenant (AADSTS500011)",
-        why: "Credentials may be fine, but the tenant has never used Azure DevOps, so no token for it can be issued there.",
-        fix: "Check the tenant is the one connected to your Azure DevOps organization (Organization settings > Microsoft Entra).";
+        title: "No service principal of the connector's resource in the tenant (AADSTS500011)",
+        why: "Credentials may be fine, but the tenant has never used the resource the probe asks for (Azure DevOps, Dynamics CRM), so no token for it can be issued there.",
+        fix: "Check the tenant is the one that uses the resource: for Azure DevOps, the tenant your organization is connected to (Organization settings > Microsoft Entra); for Dynamics, a tenant with a Dataverse environment.";
     ProbeBlockedByPolicy = "probe/blocked-by-policy", Warning,
         title: "Conditional Access blocked the token (AADSTS53003)",
         why: "A policy stopped the request before the secret was judged: no verdict on the secret.",

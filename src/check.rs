@@ -6,10 +6,11 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::catalogue::Code;
+use crate::connectors::{self, KeyKind, Profile, ServiceMatch};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::document::{self, Node, Value, pointer};
 pub use crate::outcome::{CheckedRecord, FileReport, Note};
-use crate::record::{Origin, Record, SERVICE_ID};
+use crate::record::{FieldValue, Origin, Record};
 use crate::rules::{self, RuleContext};
 use crate::schema;
 use crate::secrets;
@@ -30,6 +31,8 @@ pub struct Options {
     pub keep_sources: bool,
     /// Keep the typed records (only the probe reads them).
     pub keep_records: bool,
+    /// `--service`: the connector of records that name none.
+    pub service: Option<&'static Profile>,
 }
 
 impl Default for Options {
@@ -40,6 +43,7 @@ impl Default for Options {
             env: Arc::new(crate::env::process_environment),
             keep_sources: true,
             keep_records: true,
+            service: None,
         }
     }
 }
@@ -223,9 +227,19 @@ fn check_document(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     match &root.value {
-        Value::Mapping(_) => {
-            check_record(source, index, "", root, false, options, report, diagnostics)
-        }
+        Value::Mapping(entries) => check_record(
+            RecordAt {
+                source,
+                document: index,
+                pointer: "",
+                node: root,
+                entries,
+                in_sequence: false,
+            },
+            options,
+            report,
+            diagnostics,
+        ),
         Value::Sequence(items) => {
             if items.is_empty() {
                 diagnostics.push(
@@ -235,13 +249,16 @@ fn check_document(
             }
             for (position, item) in items.iter().enumerate() {
                 let item_pointer = pointer::push("", &position.to_string());
-                if matches!(item.value, Value::Mapping(_)) {
+                if let Value::Mapping(entries) = &item.value {
                     check_record(
-                        source,
-                        index,
-                        &item_pointer,
-                        item,
-                        true,
+                        RecordAt {
+                            source,
+                            document: index,
+                            pointer: &item_pointer,
+                            node: item,
+                            entries,
+                            in_sequence: true,
+                        },
                         options,
                         report,
                         diagnostics,
@@ -282,14 +299,75 @@ fn check_document(
     }
 }
 
+/// One record being checked: where it stands and what it holds.
+struct RecordAt<'a> {
+    source: &'a SourceText,
+    document: usize,
+    /// JSON Pointer of the record in its document (`""` or `/3`).
+    pointer: &'a str,
+    node: &'a Node,
+    entries: &'a [document::Entry],
+    /// Whether the record is an item of a list of records.
+    in_sequence: bool,
+}
+
+impl RecordAt<'_> {
+    fn location(&self) -> Location {
+        Location::new(
+            self.source,
+            self.document,
+            self.pointer,
+            self.node.span.clone(),
+        )
+    }
+
+    /// A key of this record (its first occurrence), or the record itself when the key is absent.
+    fn locate(&self, key: &str, on_key: bool) -> Location {
+        match self.entries.iter().find(|entry| entry.key == key) {
+            Some(entry) => Location::new(
+                self.source,
+                self.document,
+                pointer::push(self.pointer, key),
+                if on_key {
+                    entry.key_span.clone()
+                } else {
+                    entry.value.span.clone()
+                },
+            ),
+            None => self.location(),
+        }
+    }
+
+    /// Each key's first occurrence (later ones are reported as duplicates), in order.
+    fn first_entries(&self) -> Vec<&'_ document::Entry> {
+        // Records have a handful of keys; a set pays only for the huge mappings a hostile file
+        // may hold, where comparing each key with every earlier one would be quadratic.
+        if self.entries.len() <= 16 {
+            return self
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(index, entry)| {
+                    !self.entries[..*index]
+                        .iter()
+                        .any(|earlier| earlier.key == entry.key)
+                })
+                .map(|(_, entry)| entry)
+                .collect();
+        }
+        let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
+        self.entries
+            .iter()
+            .filter(|entry| seen.insert(entry.key.as_str()))
+            .collect()
+    }
+}
+
 /// The JSON instance the schema validates: each key's first occurrence, strings with their
 /// `${NAME}` references resolved (an unset one stays as written, which the schema accepts).
-fn schema_instance(entries: &[document::Entry], options: &Options) -> serde_json::Value {
+fn schema_instance(entries: &[&document::Entry], options: &Options) -> serde_json::Value {
     let mut object = serde_json::Map::with_capacity(entries.len());
     for entry in entries {
-        if object.contains_key(&entry.key) {
-            continue;
-        }
         let json = match &entry.value.value {
             Value::String(text) => serde_json::Value::String(
                 crate::env::resolve(text, options.env.as_ref())
@@ -303,123 +381,121 @@ fn schema_instance(entries: &[document::Entry], options: &Options) -> serde_json
     serde_json::Value::Object(object)
 }
 
-/// How a service id relates to ours.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ServiceMatch {
-    Exact,
-    Misspelled,
-    Other,
-}
-
-/// Classifies a `serviceId` value.
-pub fn match_service_id(value: &str) -> ServiceMatch {
-    if value == SERVICE_ID {
-        return ServiceMatch::Exact;
-    }
-    let normalized: String = value
-        .trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if matches!(c, '.' | '/' | '_' | ' ') {
-                ':'
-            } else {
-                c
-            }
-        })
-        .filter(|c| *c != '-')
-        .collect();
-    if normalized == SERVICE_ID
-        || normalized.contains("azuredevops")
-        || normalized.contains("azure:devops")
-        || strsim::damerau_levenshtein(&normalized, SERVICE_ID) <= 3
-    {
-        ServiceMatch::Misspelled
-    } else {
-        ServiceMatch::Other
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn check_record(
-    source: &SourceText,
-    document: usize,
-    record_pointer: &str,
-    node: &Node,
-    in_sequence: bool,
+/// Which connector a record belongs to, or `None` when it is not one connector-lint checks (the
+/// diagnostic saying so is pushed).
+fn record_profile(
+    at: &RecordAt<'_>,
     options: &Options,
-    report: &mut FileReport,
     diagnostics: &mut Vec<Diagnostic>,
-) {
-    let Value::Mapping(entries) = &node.value else {
-        return;
-    };
-    let record_location = || Location::new(source, document, record_pointer, node.span.clone());
-    // A key of this record (its first occurrence), or the record itself when the key is absent.
-    let locate = |key: &str, on_key: bool| -> Location {
-        match entries.iter().find(|entry| entry.key == key) {
-            Some(entry) => Location::new(
-                source,
-                document,
-                pointer::push(record_pointer, key),
-                if on_key {
-                    entry.key_span.clone()
-                } else {
-                    entry.value.span.clone()
-                },
-            ),
-            None => record_location(),
+) -> Option<&'static Profile> {
+    let fallback = || -> Result<&'static Profile, String> {
+        if let Some(profile) = options.service {
+            return Ok(profile);
+        }
+        match connectors::service_from_key_store_path(&at.source.name) {
+            Some(service) => connectors::by_service_id(&service).ok_or(service),
+            None => Ok(connectors::default_profile()),
         }
     };
-
-    match node.get("serviceId").map(|entry| &entry.value.value) {
-        None if in_sequence => diagnostics.push(
-            Diagnostic::new(Code::ServiceIdMissing, "this record has no `serviceId`")
-                .with_help(format!(
-                    "add `serviceId: {SERVICE_ID}`; in a list of service configurations every record names its service"
-                ))
-                .at(record_location()),
-        ),
-        Some(Value::String(service)) => match match_service_id(service) {
-            ServiceMatch::Exact => {}
-            ServiceMatch::Misspelled => diagnostics.push(
-                Diagnostic::new(
-                    Code::ServiceIdMisspelled,
-                    format!("`serviceId` is `{service}`, not `{SERVICE_ID}`"),
-                )
-                .with_help(format!(
-                    "write `serviceId: {SERVICE_ID}` exactly (lower case, with a colon); Appmixer matches it character for character"
-                ))
-                .at(locate("serviceId", false)),
-            ),
+    match at.node.get("serviceId").map(|entry| &entry.value.value) {
+        Some(Value::String(service)) => match connectors::match_service_id(service) {
+            ServiceMatch::Exact(profile) => Some(profile),
+            ServiceMatch::Misspelled(profile) => {
+                let id = profile.service_id;
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ServiceIdMisspelled,
+                        format!("`serviceId` is `{service}`, not `{id}`"),
+                    )
+                    .with_help(format!(
+                        "write `serviceId: {id}` exactly (lower case, with a colon); Appmixer matches it character for character"
+                    ))
+                    .at(at.locate("serviceId", false)),
+                );
+                Some(profile)
+            }
             ServiceMatch::Other => {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::ServiceIdUnsupported,
-                        format!("a record of `{service}`, not `{SERVICE_ID}`: skipped"),
+                        format!(
+                            "a record of `{service}`, a service connector-lint does not check: skipped"
+                        ),
                     )
-                    .at(locate("serviceId", false)),
+                    .at(at.locate("serviceId", false)),
                 );
-                return;
+                None
             }
         },
-        _ => {}
+        absent_or_other => {
+            let profile = match fallback() {
+                Ok(profile) => profile,
+                Err(service) => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::ServiceIdUnsupported,
+                            format!(
+                                "by its path in the Appmixer key store this is a key of `{service}`, not of {}: skipped",
+                                connectors::service_ids_listed()
+                            ),
+                        )
+                        .with_help(format!(
+                            "nothing to do, unless the file belongs to a supported connector: then move it under `connectors/<vendor>/<service>/`, or pass `--service` (e.g. `--service {}`)",
+                            connectors::default_profile().service_id
+                        ))
+                        .at(at.location()),
+                    );
+                    return None;
+                }
+            };
+            if absent_or_other.is_none() && at.in_sequence {
+                diagnostics.push(
+                    Diagnostic::new(Code::ServiceIdMissing, "this record has no `serviceId`")
+                        .with_help(format!(
+                            "add `serviceId: {}`; in a list of service configurations every record names its service",
+                            profile.service_id
+                        ))
+                        .at(at.location()),
+                );
+            }
+            Some(profile)
+        }
     }
+}
 
-    // Resolve `${NAME}` references; the schema and the rules see the resolved values.
-    let mut record = Record::default();
-    // Each key's first occurrence counts (later ones are reported as duplicates).
-    let first_entries = || {
-        entries.iter().enumerate().filter_map(|(index, entry)| {
-            (!entries[..index]
-                .iter()
-                .any(|earlier| earlier.key == entry.key))
-            .then_some(entry)
-        })
-    };
-    for entry in first_entries() {
-        let Value::String(text) = &entry.value.value else {
+/// The typed record: `${NAME}` references resolved (an unset one is `env/undefined`, and the
+/// rules do not see the key), values of the types the profile allows.
+fn resolve_record(
+    profile: &'static Profile,
+    at: &RecordAt<'_>,
+    entries: &[&document::Entry],
+    options: &Options,
+    report: &mut FileReport,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Record {
+    let mut record = Record::new(profile);
+    for entry in entries {
+        let Some(key) = profile.key(&entry.key) else {
             continue;
+        };
+        let text = match &entry.value.value {
+            Value::String(text) => text,
+            Value::Bool(flag) if key.kind == KeyKind::Flag => {
+                record.set_value(key.name, FieldValue::Bool(*flag), Origin::Literal);
+                continue;
+            }
+            Value::Integer(number) if key.kind == KeyKind::Milliseconds => {
+                // Precision is of no concern: a TTL is judged only by its sign.
+                #[allow(clippy::cast_precision_loss)]
+                let number = *number as f64;
+                record.set_value(key.name, FieldValue::Number(number), Origin::Literal);
+                continue;
+            }
+            Value::Float(number) if key.kind == KeyKind::Milliseconds => {
+                record.set_value(key.name, FieldValue::Number(*number), Origin::Literal);
+                continue;
+            }
+            _ => continue,
         };
         let resolved = crate::env::resolve(text, options.env.as_ref());
         for name in &resolved.undefined {
@@ -431,10 +507,9 @@ fn check_record(
                 .with_help(format!(
                     "set `{name}` in the environment that runs connector-lint and the deploy (e.g. `export {name}=...` or a CI secret), or write the value into the file"
                 ))
-                .at(locate(&entry.key, false)),
+                .at(at.locate(&entry.key, false)),
             );
         }
-        // Unset: the rules do not see the key, so they judge nothing they cannot know.
         if let Some(value) = resolved.value {
             let origin = if resolved.names.is_empty() {
                 Origin::Literal
@@ -444,24 +519,41 @@ fn check_record(
             if origin != Origin::Literal && secrets::is_secret_key(&entry.key) {
                 report.secrets.push(SecretString::from(value.clone()));
             }
-            record.set(&entry.key, value, origin);
+            record.set(key.name, value, origin);
         }
     }
+    record
+}
+
+fn check_record(
+    at: RecordAt<'_>,
+    options: &Options,
+    report: &mut FileReport,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(profile) = record_profile(&at, options, diagnostics) else {
+        return;
+    };
+    let entries = at.first_entries();
+    let record = resolve_record(profile, &at, &entries, options, report, diagnostics);
 
     // Most records are plain (`schema::is_plain_record`): the shape-only schema accepts them by
     // construction, so no instance is built or validated for them.
-    let plain = schema::is_plain_record(first_entries().map(|entry| {
-        (
-            entry.key.as_str(),
-            matches!(entry.value.value, Value::String(_)),
-        )
-    }));
+    let plain = schema::is_plain_record(
+        profile,
+        entries.iter().map(|entry| {
+            (
+                entry.key.as_str(),
+                matches!(entry.value.value, Value::String(_)),
+            )
+        }),
+    );
     if !plain {
-        let instance = schema_instance(entries, options);
-        for finding in schema::validate(&instance) {
+        let instance = schema_instance(&entries, options);
+        for finding in schema::validate(profile, &instance) {
             let location = match &finding.key {
-                Some(key) => locate(key, finding.on_key),
-                None => record_location(),
+                Some(key) => at.locate(key, finding.on_key),
+                None => at.location(),
             };
             // A shape finding without help gets none (not the catalogue's generic fix).
             let mut diagnostic = Diagnostic::located(finding.code, finding.message, None, location);
@@ -472,8 +564,8 @@ fn check_record(
 
     for finding in rules::check(&record, &options.rules) {
         let location = match &finding.key {
-            Some(key) => locate(key, false),
-            None => record_location(),
+            Some(key) => at.locate(key, false),
+            None => at.location(),
         };
         diagnostics.push(Diagnostic::located(
             finding.code,
@@ -482,20 +574,26 @@ fn check_record(
             location,
         ));
     }
-    // Only for a record that has no `redirectUri` key at all: one whose value is unset or of the
-    // wrong type already has a diagnostic saying so.
-    if node.get("redirectUri").is_none() {
+    // Only for a record without the key (or, for a connector without such a key, without any
+    // callback key): one whose value is unset or of the wrong type has a diagnostic saying so.
+    let unchecked = match rules::redirect_uri::checked_callback_key(profile) {
+        Some(key) => at.node.get(key).is_none(),
+        None => profile
+            .keys_of(KeyKind::Callback)
+            .all(|key| at.node.get(key.name).is_none()),
+    };
+    if unchecked {
         for message in rules::notes(&record, &options.rules) {
             report.notes.push(Note {
-                document,
-                pointer: record_pointer.to_owned(),
+                document: at.document,
+                pointer: at.pointer.to_owned(),
                 message,
             });
         }
     }
     report.records.push(CheckedRecord {
-        document,
-        pointer: record_pointer.to_owned(),
+        document: at.document,
+        pointer: at.pointer.to_owned(),
         record,
     });
 }
@@ -551,25 +649,5 @@ mod tests {
         assert!(!crate::env::is_only_references("x${A}"));
         assert!(!crate::env::is_only_references("abc"));
         assert!(!crate::env::is_only_references(""));
-    }
-
-    #[test]
-    fn service_ids_are_classified() {
-        assert_eq!(
-            match_service_id("appmixer:azuredevops"),
-            ServiceMatch::Exact
-        );
-        for near in [
-            "appmixer.azuredevops",
-            "Appmixer:AzureDevOps",
-            "appmixer:azure-devops",
-            "appmixer:azuredevop",
-            "appmixer:azuredevops ",
-        ] {
-            assert_eq!(match_service_id(near), ServiceMatch::Misspelled, "{near}");
-        }
-        for other in ["appmixer:slack", "appmixer:google", "appmixer:jira"] {
-            assert_eq!(match_service_id(other), ServiceMatch::Other, "{other}");
-        }
     }
 }

@@ -5,15 +5,16 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::connectors::{self, Profile};
 use crate::probe::{self, Cloud};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "connector-lint",
     version,
-    about = "Check the Appmixer Backoffice configuration of the Azure DevOps connector (appmixer:azuredevops) before it goes live.",
-    long_about = "Check the Appmixer Backoffice configuration of the Azure DevOps connector (appmixer:azuredevops) before it goes live.\n\nIt validates the shape of each record against the connector's JSON Schema, applies the rules a schema cannot express (Secret ID pasted instead of the secret Value, Studio host instead of API host, stray whitespace, ...), and with --probe asks Microsoft Entra ID whether tenant, client id and secret really work.\n\nExit status: 0 no error, 1 errors found (or warnings with --deny-warnings), 2 usage error or unreadable input, 3 a requested probe reached no verdict.",
-    after_help = "Examples:\n  connector-lint check config/azdo.yaml\n  connector-lint check configs/ --format json --output report.json\n  connector-lint check - --stdin-format json < service-config.json\n  connector-lint explain client-secret/looks-like-secret-id\n  connector-lint init > azdo.yaml\n  connector-lint check . --format sarif --output connector-lint.sarif\n  connector-lint completions bash > ~/.local/share/bash-completion/completions/connector-lint"
+    about = "Check the Appmixer Backoffice configuration of the connectors that sign in with Microsoft Entra ID (appmixer:azuredevops, appmixer:microsoft, appmixer:microsoft:dynamics) before it goes live.",
+    long_about = "Check the Appmixer Backoffice configuration of the connectors that sign in with Microsoft Entra ID before it goes live: Azure DevOps (appmixer:azuredevops, the default for a record that names no service), Microsoft (appmixer:microsoft: Teams, Outlook, Calendar, OneDrive, SharePoint, Excel) and Microsoft Dynamics 365 (appmixer:microsoft:dynamics).\n\nIt validates the shape of each record against the connector's JSON Schema, applies the rules a schema cannot express (Secret ID pasted instead of the secret Value, Studio host instead of API host, stray whitespace, ...), and with --probe asks Microsoft Entra ID whether tenant, client id and secret really work.\n\nExit status: 0 no error, 1 errors found (or warnings with --deny-warnings), 2 usage error or unreadable input, 3 a requested probe reached no verdict.",
+    after_help = "Examples:\n  connector-lint check config/azdo.yaml\n  connector-lint check configs/ --format json --output report.json\n  connector-lint check - --stdin-format json < service-config.json\n  connector-lint explain client-secret/looks-like-secret-id\n  connector-lint init > azdo.yaml\n  connector-lint init appmixer:microsoft > microsoft.yaml\n  connector-lint check . --format sarif --output connector-lint.sarif\n  connector-lint completions bash > ~/.local/share/bash-completion/completions/connector-lint"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -24,8 +25,13 @@ pub struct Cli {
 pub enum Command {
     /// Check configuration files (YAML or JSON) and report every problem found.
     Check(CheckArgs),
-    /// Print the JSON Schema of a record (the bytes of schemas/appmixer.azuredevops.schema.json).
-    Schema,
+    /// Print the JSON Schema of a connector's record (the bytes of schemas/<SERVICE>.schema.json).
+    Schema {
+        /// The connector: appmixer:azuredevops (default), appmixer:microsoft or
+        /// appmixer:microsoft:dynamics.
+        #[arg(value_name = "SERVICE", value_parser = parse_service)]
+        service: Option<&'static Profile>,
+    },
     /// Explain a diagnostic code: what it catches, why it matters, how to fix it.
     Explain {
         /// A code such as `client-secret/looks-like-secret-id`; `--list` shows every code.
@@ -35,8 +41,14 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
-    /// Print a commented starter configuration (secret taken from ${AZDO_CLIENT_SECRET}).
-    Init,
+    /// Print a commented starter configuration of a connector (its secret read from the
+    /// environment, e.g. ${AZDO_CLIENT_SECRET}).
+    Init {
+        /// The connector: appmixer:azuredevops (default), appmixer:microsoft or
+        /// appmixer:microsoft:dynamics.
+        #[arg(value_name = "SERVICE", value_parser = parse_service)]
+        service: Option<&'static Profile>,
+    },
     /// Print a shell completion script, e.g. `connector-lint completions bash > /etc/bash_completion.d/connector-lint`.
     Completions {
         /// The shell to complete in.
@@ -104,7 +116,8 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 
     /// The Appmixer API base URL, e.g. https://api.acme.appmixer.cloud: the expected redirect URI
-    /// `<api-url>/auth/azuredevops/callback` is derived from it and compared.
+    /// (`<api-url>/auth/azuredevops/callback`, `<api-url>/auth/microsoft/callback`) is derived
+    /// from it and compared.
     #[arg(long, value_name = "URL", env = "APPMIXER_API_URL")]
     pub api_url: Option<String>,
 
@@ -116,13 +129,20 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = StdinFormat::Yaml)]
     pub stdin_format: StdinFormat,
 
+    /// The connector of records that name no `serviceId` (a file or standard input without one);
+    /// without it such a record's service comes from its path in an Appmixer key store
+    /// (`connectors/<vendor>/<service>/config.<ENV>.json`), else it is appmixer:azuredevops.
+    #[arg(long, value_name = "ID", value_parser = parse_service)]
+    pub service: Option<&'static Profile>,
+
     /// Refuse files larger than this, unread: bytes, or with a KiB/MiB suffix.
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
     pub max_file_size: u64,
 
     /// Ask Microsoft Entra ID whether each record's tenant, client id and secret work: an
-    /// app-only token request for Azure DevOps (the token is discarded). The only option that
-    /// uses the network; it cannot prove the redirect URI or the delegated consent.
+    /// app-only token request for the connector's resource (Azure DevOps, Microsoft Graph,
+    /// Dynamics CRM; the token is discarded). The only option that uses the network; it cannot
+    /// prove the redirect URI or the delegated consent.
     #[arg(long, help_heading = "Probe")]
     pub probe: bool,
 
@@ -160,6 +180,21 @@ pub struct CheckArgs {
         help_heading = "Probe"
     )]
     pub timeout: Option<Duration>,
+}
+
+/// A supported connector's service id, with a did-you-mean for a near miss.
+pub fn parse_service(text: &str) -> Result<&'static Profile, String> {
+    match connectors::match_service_id(text) {
+        connectors::ServiceMatch::Exact(profile) => Ok(profile),
+        connectors::ServiceMatch::Misspelled(profile) => Err(format!(
+            "`{text}` is not a supported connector; did you mean `{}`?",
+            profile.service_id
+        )),
+        connectors::ServiceMatch::Other => Err(format!(
+            "`{text}` is not a supported connector; use {}",
+            connectors::service_ids_listed()
+        )),
+    }
 }
 
 /// Parses `1048576`, `512KiB`, `1MiB` (also `K`, `KB`, `M`, `MB`, as binary multiples).

@@ -1,6 +1,7 @@
 //! Texts printed by `explain` and `init`, drawn from the rule catalogue.
 
 use crate::catalogue::{CATALOGUE, Rule};
+use crate::connectors::{KeyKind, Profile};
 
 /// The full explanation of one rule.
 pub fn explain(rule: &Rule) -> String {
@@ -46,45 +47,186 @@ pub fn closest_codes(code: &str) -> Vec<&'static str> {
     scored.into_iter().take(3).map(|(_, id)| id).collect()
 }
 
-/// The starter configuration printed by `init`. It is meant to be linted as it is: until the admin
-/// fills it in, `check` reports exactly the three things left to do (the comments say which), and
-/// nothing else.
-pub const STARTER_CONFIG: &str = r#"# yaml-language-server: $schema=https://raw.githubusercontent.com/appmixer-connectors/connector-lint/main/schemas/appmixer.azuredevops.schema.json
-#
-# Appmixer Backoffice configuration of the Azure DevOps connector (appmixer:azuredevops).
-# Check it with:  connector-lint check azdo.yaml --api-url https://api.<your-tenant>.appmixer.cloud
-#
-# As printed, this file does not pass yet, on purpose: `connector-lint check` reports exactly the
-# three things left to do, as errors, and nothing else:
-#   client-id/placeholder           clientId is still YOUR_CLIENT_ID
-#   env/undefined                   AZDO_CLIENT_SECRET is not set (until you export it)
-#   redirect-uri/placeholder-host   the redirect URI still says YOUR_SUBDOMAIN
-#
-# In Microsoft Entra ID > App registrations:
-# 1. New registration; under Authentication add the platform "Web" with the redirect URI
-#    https://api.<your-tenant>.appmixer.cloud/auth/azuredevops/callback
-# 2. API permissions > Add a permission > Azure DevOps > Delegated > user_impersonation.
-# 3. Certificates & secrets > New client secret, and copy its Value (not the Secret ID): it is
-#    shown only once.
+/// The starter configuration `init` prints for a connector, drawn from its profile. It is meant
+/// to be linted as it is: until the admin fills it in, `check` reports exactly the things left to
+/// do (the comments say which), and nothing else.
+pub fn starter_config(profile: &Profile) -> String {
+    let callback = profile.callback_path;
+    let example_host = "https://api.YOUR_SUBDOMAIN.appmixer.cloud";
+    let checked_key = crate::rules::redirect_uri::checked_callback_key(profile);
+    let mut to_dos = vec![
+        (
+            "client-id/placeholder",
+            "clientId is still YOUR_CLIENT_ID".to_owned(),
+        ),
+        (
+            "env/undefined",
+            format!(
+                "{} is not set (until you export it)",
+                profile.secret_variable
+            ),
+        ),
+    ];
+    if checked_key.is_some() {
+        to_dos.push((
+            "redirect-uri/placeholder-host",
+            "the redirect URI still says YOUR_SUBDOMAIN".to_owned(),
+        ));
+    }
+    let width = to_dos.iter().map(|(code, _)| code.len()).max().unwrap_or(0);
+    let file = profile.service_id.rsplit(':').next().unwrap_or("config");
+    let mut out = format!(
+        "# yaml-language-server: $schema=https://raw.githubusercontent.com/appmixer-connectors/connector-lint/main/schemas/{schema}\n\
+         #\n\
+         {about}\
+         # Check it with (your Appmixer API URL in place of the example):\n\
+         #   connector-lint check {file}.yaml --api-url https://api.acme.appmixer.cloud\n\
+         #\n\
+         # As printed, this file does not pass yet, on purpose: `connector-lint check` reports exactly the\n\
+         # {count} things left to do, as errors, and nothing else:\n",
+        schema = profile.schema_file(),
+        about = wrap_comment(
+            &format!(
+                "Appmixer Backoffice configuration of the {} ({}).",
+                profile.title(),
+                profile.service_id
+            ),
+            96 - 2
+        )
+        .iter()
+        .map(|line| format!("# {line}\n"))
+        .collect::<String>(),
+        count = if to_dos.len() == 3 { "three" } else { "two" },
+    );
+    for (code, what) in &to_dos {
+        out.push_str(&format!("#   {code:<width$}   {what}\n"));
+    }
+    out.push_str(
+        "#\n# Set up the app in the Azure portal, Microsoft Entra ID > App registrations:\n",
+    );
+    for (number, step) in setup_steps(profile, example_host).iter().enumerate() {
+        let mut lines = wrap_comment(step, 96 - 5).into_iter();
+        if let Some(first) = lines.next() {
+            out.push_str(&format!("# {}. {first}\n", number + 1));
+        }
+        for line in lines {
+            out.push_str(&format!("#    {line}\n"));
+        }
+    }
+    out.push('\n');
+    for key in profile.keys {
+        let (line, comment) = match key.kind {
+            KeyKind::ServiceId => (format!("serviceId: {}", profile.service_id), None),
+            KeyKind::ClientId => (
+                "clientId: YOUR_CLIENT_ID".to_owned(),
+                Some("Application (client) ID: a GUID, on the app registration's Overview page."),
+            ),
+            KeyKind::ClientSecret => (
+                format!("clientSecret: ${{{}}}", profile.secret_variable),
+                None,
+            ),
+            KeyKind::Callback if Some(key.name) == checked_key => {
+                (format!("{}: {example_host}{callback}", key.name), None)
+            }
+            _ => continue,
+        };
+        match (key.kind, comment) {
+            (KeyKind::ClientSecret, _) => out.push_str(&format!(
+                "# The secret Value, read from the environment so it never lands in version control:\n#   export {}='...'\n",
+                profile.secret_variable
+            )),
+            (KeyKind::Callback, _) => out.push_str(&format!(
+                "# The Web redirect URI registered on the app: <Appmixer API URL>{callback}.\n\
+                 # A self-managed Appmixer uses its own API URL, path prefix included, e.g.\n\
+                 #   https://appmixer.contoso.com/api{callback}\n"
+            )),
+            (_, Some(comment)) => out.push_str(&format!("# {comment}\n")),
+            _ => {}
+        }
+        out.push_str(&line);
+        out.push_str("\n\n");
+    }
+    // The optional keys, commented out, with what they mean.
+    for key in profile.keys {
+        let example = match key.kind {
+            KeyKind::Tenant => "contoso.onmicrosoft.com".to_owned(),
+            KeyKind::Flag => "false".to_owned(),
+            KeyKind::Milliseconds => "3600000".to_owned(),
+            KeyKind::Url => format!(
+                "https://api.acme.appmixer.cloud{}",
+                profile
+                    .extra_redirect_paths
+                    .first()
+                    .copied()
+                    .unwrap_or(callback)
+            ),
+            KeyKind::Text if key.name == "outputFilePrefix" => "exports".to_owned(),
+            _ => continue,
+        };
+        let description = if key.kind == KeyKind::Tenant {
+            "Directory (tenant) ID (a GUID, on the Overview page) or a verified domain; only read by `connector-lint check --probe`.".to_owned()
+        } else {
+            key.description.to_owned()
+        };
+        for line in wrap_comment(&description, 96 - 2) {
+            out.push_str(&format!("# {line}\n"));
+        }
+        out.push_str(&format!("# {}: {example}\n\n", key.name));
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
 
-serviceId: appmixer:azuredevops
+/// The five steps of the setup guide, for the connector.
+pub fn setup_steps(profile: &Profile, example_host: &str) -> Vec<String> {
+    let accounts = profile
+        .accepted_account_types()
+        .iter()
+        .map(|name| format!("\"{name}\""))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let permission = match &profile.permission {
+        Some(permission) => format!(
+            "API permissions > Add a permission > {} > Delegated permissions > {}.",
+            permission.resource, permission.scope
+        ),
+        None => "API permissions: nothing to add ahead of time; each of the connector's components asks for the delegated permissions it needs when a user connects an account.".to_owned(),
+    };
+    vec![
+        format!(
+            "New registration. Supported account types: {accounts}. Redirect URI: platform \"Web\", {example_host}{}",
+            profile.callback_path
+        ),
+        "Copy the Application (client) ID from the app's Overview page into `clientId`.".to_owned(),
+        "Certificates & secrets > New client secret (180 days is recommended, 730 the longest the portal offers), and copy its Value (not the Secret ID): it is shown only once.".to_owned(),
+        permission,
+        format!(
+            "Paste `clientId` and `clientSecret` into the Appmixer Backoffice (Connectors, `{}`).",
+            profile.service_id
+        ),
+    ]
+}
 
-# Application (client) ID: a GUID, on the app registration's Overview page.
-clientId: YOUR_CLIENT_ID
-
-# The secret Value, read from the environment so it never lands in version control:
-#   export AZDO_CLIENT_SECRET='...'
-clientSecret: ${AZDO_CLIENT_SECRET}
-
-# The Web redirect URI registered on the app: <Appmixer API URL>/auth/azuredevops/callback.
-# A self-managed Appmixer uses its own API URL, path prefix included, e.g.
-#   https://appmixer.contoso.com/api/auth/azuredevops/callback
-redirectUri: https://api.YOUR_SUBDOMAIN.appmixer.cloud/auth/azuredevops/callback
-
-# Directory (tenant) ID (a GUID, on the Overview page) or a verified domain; only read by
-# `connector-lint check --probe`. Uncomment and fill in to use it.
-# tenantId: contoso.onmicrosoft.com
-"#;
+/// Splits a comment into lines of at most `width` characters, at spaces.
+fn wrap_comment(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
 
 /// The sections of `docs/rules.md`: a title and the code prefixes it holds (the SPEC's tables).
 pub const SECTIONS: &[(&str, &[&str])] = &[
@@ -231,9 +373,19 @@ mod tests {
 
     #[test]
     fn starter_starts_with_the_schema_line() {
-        assert!(STARTER_CONFIG.starts_with("# yaml-language-server: $schema=https://"));
-        let first = STARTER_CONFIG.lines().next().unwrap_or_default();
-        assert!(first.ends_with("/schemas/appmixer.azuredevops.schema.json"));
-        assert!(STARTER_CONFIG.contains("clientSecret: ${AZDO_CLIENT_SECRET}"));
+        for profile in crate::connectors::PROFILES {
+            let starter = starter_config(profile);
+            assert!(starter.starts_with("# yaml-language-server: $schema=https://"));
+            let first = starter.lines().next().unwrap_or_default();
+            assert!(first.ends_with(&format!("/schemas/{}", profile.schema_file())));
+            assert!(starter.contains(&format!("clientSecret: ${{{}}}", profile.secret_variable)));
+            assert!(
+                starter
+                    .lines()
+                    .skip(1)
+                    .all(|line| line.chars().count() <= 100),
+                "{starter}"
+            );
+        }
     }
 }

@@ -22,6 +22,7 @@
 pub mod catalogue;
 pub mod check;
 pub mod cli;
+pub mod connectors;
 pub mod diagnostic;
 pub mod document;
 pub mod env;

@@ -11,7 +11,7 @@ use connector_lint::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, St
 use connector_lint::report::{self, Format, Graphics, Style};
 use connector_lint::rules::RuleContext;
 use connector_lint::source::{self, Format as SourceFormat};
-use connector_lint::{check_inputs, check_to_json, explain, probe, record};
+use connector_lint::{check_inputs, check_to_json, connectors, explain, probe, schema};
 
 fn main() -> ExitCode {
     // Commit allocator memory as it is used rather than a segment or arena at a time: it keeps
@@ -36,9 +36,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check(args) => run_check(args),
-        Command::Schema => print(&record::json_schema_text()),
+        Command::Schema { service } => print(&schema::json_schema_text(
+            service.unwrap_or_else(connectors::default_profile),
+        )),
         Command::Explain { code, list } => run_explain(code.as_deref(), list),
-        Command::Init => print(explain::STARTER_CONFIG),
+        Command::Init { service } => print(&explain::starter_config(
+            service.unwrap_or_else(connectors::default_profile),
+        )),
         Command::Completions { shell } => run_completions(shell),
         Command::Man { dir } => run_man(dir.as_deref()),
     };
@@ -230,6 +234,7 @@ fn run_check(args: CheckArgs) -> u8 {
         rules: RuleContext { api_url },
         keep_sources: args.format == OutputFormat::Human || probe_settings.is_some(),
         keep_records: probe_settings.is_some(),
+        service: args.service,
         ..Options::default()
     };
     if args.format == OutputFormat::Json && probe_settings.is_none() {

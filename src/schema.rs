@@ -1,12 +1,121 @@
-//! Shape validation against the generated JSON Schema, compiled once per process. Each schema error
-//! becomes a finding about a key of the record: the pipeline maps it to its source span.
+//! The shape of a record, per connector: the JSON Schema generated from the connector's profile
+//! (the single source of `schemas/*.schema.json`), and the validation of a record against it,
+//! compiled once per connector and process. Each schema error becomes a finding about a key of the
+//! record: the pipeline maps it to its source span.
 
 use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
 
 use crate::catalogue::Code;
-use crate::record::{self, KNOWN_KEYS};
+use crate::connectors::{KeyKind, PROFILE_COUNT, PROFILES, Profile};
+use crate::record::ENV_REFERENCE;
+
+const GUID: &str = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
+const DOMAIN: &str = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}";
+
+/// The pattern a key's string value must match, for editors (the CLI's rules report the same
+/// values with precise codes); a `${NAME}` reference is accepted wherever a pattern applies.
+fn pattern(kind: KeyKind) -> Option<String> {
+    match kind {
+        KeyKind::ClientId => Some(format!("^(?:{GUID}|{ENV_REFERENCE})$")),
+        KeyKind::Callback | KeyKind::Url => Some(format!(
+            "^(?:https://|http://localhost(?:[:/]|$)|{ENV_REFERENCE})"
+        )),
+        KeyKind::Tenant => Some(format!(
+            "^(?:{GUID}|{DOMAIN}|[Cc]ommon|[Oo]rganizations|[Cc]onsumers|{ENV_REFERENCE})$"
+        )),
+        KeyKind::Flag => Some(format!(
+            "^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|{ENV_REFERENCE})$"
+        )),
+        KeyKind::Milliseconds => Some(format!("^(?:[0-9]+|{ENV_REFERENCE})$")),
+        KeyKind::ServiceId | KeyKind::ClientSecret | KeyKind::Text => None,
+    }
+}
+
+/// The JSON Schema `type` of a key's value.
+fn json_type(kind: KeyKind) -> serde_json::Value {
+    match kind {
+        KeyKind::Flag => serde_json::json!(["boolean", "string"]),
+        KeyKind::Milliseconds => serde_json::json!(["number", "string"]),
+        _ => serde_json::json!("string"),
+    }
+}
+
+/// The definition of one record of a connector.
+fn record_definition(profile: &Profile) -> serde_json::Value {
+    let mut properties = serde_json::Map::new();
+    for key in profile.keys {
+        let mut property = serde_json::Map::new();
+        property.insert("title".into(), key.title.into());
+        property.insert("description".into(), key.description.into());
+        property.insert("type".into(), json_type(key.kind));
+        if key.kind == KeyKind::Milliseconds {
+            property.insert("minimum".into(), 0.into());
+        }
+        if let Some(pattern) = pattern(key.kind) {
+            property.insert("pattern".into(), pattern.into());
+        }
+        if !key.required {
+            property.insert("default".into(), serde_json::Value::Null);
+        }
+        if key.kind == KeyKind::ServiceId {
+            property.insert("enum".into(), serde_json::json!([profile.service_id]));
+        }
+        properties.insert(key.name.into(), property.into());
+    }
+    let required: Vec<&str> = profile.required_keys().map(|key| key.name).collect();
+    serde_json::json!({
+        "required": required,
+        "title": schema_title(profile),
+        "description": schema_description(profile),
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": false
+    })
+}
+
+fn schema_title(profile: &Profile) -> String {
+    format!("Appmixer {} configuration", profile.title())
+}
+
+fn schema_description(profile: &Profile) -> String {
+    format!(
+        "Backoffice service configuration of `{}`: the Microsoft Entra ID app registration the connector signs users in with. Check it with `connector-lint check`.",
+        profile.service_id
+    )
+}
+
+/// The committed schema of a connector: a record, or a list of records each naming its service.
+pub fn json_schema(profile: &Profile) -> serde_json::Value {
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": format!("https://github.com/appmixer-connectors/connector-lint/blob/main/schemas/{}", profile.schema_file()),
+        "title": schema_title(profile),
+        "description": schema_description(profile),
+        "anyOf": [
+            { "$ref": "#/$defs/record" },
+            {
+                "type": "array",
+                "description": "A list of service configurations, as `GET /service-config` of the Appmixer API returns them; each names its service.",
+                "items": {
+                    "type": "object",
+                    "required": ["serviceId"],
+                    "if": { "properties": { "serviceId": { "const": profile.service_id } } },
+                    "then": { "$ref": "#/$defs/record" }
+                }
+            }
+        ],
+        "$defs": { "record": record_definition(profile) }
+    })
+}
+
+/// The schema as the bytes committed under `schemas/` and printed by `connector-lint schema`.
+pub fn json_schema_text(profile: &Profile) -> String {
+    let mut text = serde_json::to_string_pretty(&json_schema(profile)).unwrap_or_default();
+    text.push('\n');
+    text
+}
 
 /// What the schema found, before positions are attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,18 +131,19 @@ pub struct ShapeFinding {
     pub concerns: Option<&'static str>,
 }
 
-fn validator() -> Option<&'static jsonschema::Validator> {
-    static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
-    VALIDATOR
+fn validator(profile: &Profile) -> Option<&'static jsonschema::Validator> {
+    static VALIDATORS: [OnceLock<Option<jsonschema::Validator>>; PROFILE_COUNT] =
+        [const { OnceLock::new() }; PROFILE_COUNT];
+    let index = PROFILES
+        .iter()
+        .position(|known| std::ptr::eq(*known, profile))?;
+    VALIDATORS[index]
         .get_or_init(|| {
             // Validate one record against the committed schema's `record` definition, as the
             // root of a draft-07 schema: it only uses keywords draft-07 shares with 2020-12, and
             // compiling against the draft-07 meta-schema is several times cheaper, which is most
             // of the start-up of a one-file run.
-            let mut schema = record::json_schema()
-                .pointer("/$defs/record")
-                .cloned()
-                .unwrap_or_default();
+            let mut schema = record_definition(profile);
             if let Some(object) = schema.as_object_mut() {
                 object.insert(
                     "$schema".into(),
@@ -51,6 +161,7 @@ fn validator() -> Option<&'static jsonschema::Validator> {
                     if let Some(property) = property.as_object_mut() {
                         property.remove("pattern");
                         property.remove("enum");
+                        property.remove("minimum");
                     }
                 }
             }
@@ -64,7 +175,7 @@ fn validator() -> Option<&'static jsonschema::Validator> {
 }
 
 /// The closest known key, when `key` is a near miss of one (case, `_`/`-`, a typo or two).
-pub fn suggest_key(key: &str) -> Option<&'static str> {
+pub fn suggest_key(profile: &Profile, key: &str) -> Option<&'static str> {
     let normalized: String = key
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
@@ -73,23 +184,29 @@ pub fn suggest_key(key: &str) -> Option<&'static str> {
     if normalized.is_empty() {
         return None;
     }
-    // Common synonyms admins reach for.
-    let alias = match normalized.as_str() {
-        "applicationid" | "appid" | "client" => Some("clientId"),
-        "secret" | "clientsecretvalue" | "appsecret" => Some("clientSecret"),
-        "redirecturl" | "replyurl" | "replyuri" | "callbackuri" | "redirect" => Some("redirectUri"),
-        "tenant" | "directoryid" | "tenantid" => Some("tenantId"),
-        "service" | "serviceid" => Some("serviceId"),
-        _ => None,
+    // Common synonyms admins reach for, each meaning the first of its keys the connector has.
+    let aliases: &[&str] = match normalized.as_str() {
+        "applicationid" | "appid" | "client" => &["clientId"],
+        "secret" | "clientsecretvalue" | "appsecret" => &["clientSecret"],
+        "redirecturl" | "replyurl" | "replyuri" | "callbackuri" | "redirect" => {
+            &["redirectUri", "callbackUrl"]
+        }
+        "tenant" | "directoryid" | "tenantid" => &["tenantId"],
+        "service" | "serviceid" => &["serviceId"],
+        _ => &[],
     };
-    if alias.is_some() {
-        return alias;
+    if let Some(alias) = aliases
+        .iter()
+        .find_map(|alias| profile.key(alias).map(|key| key.name))
+    {
+        return Some(alias);
     }
-    KNOWN_KEYS
+    profile
+        .keys
         .iter()
         .map(|known| {
-            let distance = strsim::damerau_levenshtein(&normalized, &known.to_lowercase());
-            (distance, *known)
+            let distance = strsim::damerau_levenshtein(&normalized, &known.name.to_lowercase());
+            (distance, known.name)
         })
         .filter(|(distance, known)| *distance <= if known.len() > 8 { 2 } else { 1 })
         .min_by_key(|(distance, _)| *distance)
@@ -100,20 +217,24 @@ pub fn suggest_key(key: &str) -> Option<&'static str> {
 /// is one the shape-only schema accepts by construction: every key known, every value a string,
 /// `clientId` and `clientSecret` present. `validate` would find nothing in it (a
 /// test holds the two to that), so the pipeline skips building and validating the instance.
-pub fn is_plain_record<'a>(mut entries: impl Iterator<Item = (&'a str, bool)>) -> bool {
+pub fn is_plain_record<'a>(
+    profile: &Profile,
+    mut entries: impl Iterator<Item = (&'a str, bool)>,
+) -> bool {
     let mut required = 0;
-    let plain = entries.all(|(key, is_string)| {
-        if matches!(key, "clientId" | "clientSecret") {
-            required += 1;
+    let plain = entries.all(|(name, is_string)| match profile.key(name) {
+        Some(key) => {
+            required += usize::from(key.required);
+            is_string
         }
-        is_string && KNOWN_KEYS.contains(&key)
+        None => false,
     });
-    plain && required == 2
+    plain && required == profile.required_keys().count()
 }
 
 /// Validates one record (environment references already resolved).
-pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
-    let Some(validator) = validator() else {
+pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFinding> {
+    let Some(validator) = validator(profile) else {
         return vec![ShapeFinding {
             code: Code::LoadSyntax,
             key: None,
@@ -130,27 +251,28 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
         match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default().to_owned();
-                let concerns = KNOWN_KEYS.iter().copied().find(|known| *known == name);
-                let help = match name.as_str() {
-                    "clientId" => {
-                        "add `clientId: <Application (client) ID>`, from the Overview page of the app registration in Microsoft Entra ID"
-                    }
-                    _ => {
-                        "add `clientSecret: ${AZDO_CLIENT_SECRET}` and set the variable to the secret Value (Certificates & secrets of the app registration)"
-                    }
+                let concerns = profile.key(&name).map(|key| key.name);
+                let help = match concerns.map(|name| profile.key(name).map(|key| key.kind)) {
+                    Some(Some(KeyKind::ClientSecret)) => format!(
+                        "add `{name}: ${{{}}}` and set the variable to the secret Value (Certificates & secrets of the app registration)",
+                        profile.secret_variable
+                    ),
+                    _ => format!(
+                        "add `{name}: <Application (client) ID>`, from the Overview page of the app registration in Microsoft Entra ID"
+                    ),
                 };
                 findings.push(ShapeFinding {
                     code: Code::KeyMissing,
                     key: None,
                     on_key: false,
                     message: format!("`{name}` is missing"),
-                    help: Some(help.to_owned()),
+                    help: Some(help),
                     concerns,
                 });
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for name in unexpected {
-                    findings.push(match suggest_key(name) {
+                    findings.push(match suggest_key(profile, name) {
                         Some(known) if instance.get(known).is_none() => ShapeFinding {
                             code: Code::KeyMisspelled,
                             key: Some(name.clone()),
@@ -176,9 +298,18 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
                             key: Some(name.clone()),
                             on_key: true,
                             message: format!(
-                                "unknown key `{name}`: the Azure DevOps connector does not read it"
+                                "unknown key `{name}`: the {} does not read it",
+                                profile.title()
                             ),
-                            help: Some(Code::KeyUnknown.rule().fix.to_owned()),
+                            help: Some(format!(
+                                "Remove the key, or rename it to one of {}.",
+                                profile
+                                    .keys
+                                    .iter()
+                                    .map(|key| format!("`{}`", key.name))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
                             concerns: None,
                         },
                     });
@@ -191,13 +322,18 @@ pub fn validate(instance: &serde_json::Value) -> Vec<ShapeFinding> {
                     .map(json_type_name)
                     .unwrap_or("not a string");
                 let name = key.clone().unwrap_or_default();
+                let kind = profile.key(&name).map_or(KeyKind::Text, |key| key.kind);
                 findings.push(ShapeFinding {
                     code: Code::KeyWrongType,
                     key,
                     on_key: false,
-                    message: format!("`{name}` must be a string, not {actual}"),
+                    message: format!("`{name}` must be {}, not {actual}", kind.expected_type()),
                     help: Some(if actual.starts_with("null") {
                         format!("write the value after `{name}:`, or remove the key")
+                    } else if kind == KeyKind::Flag {
+                        format!("write `{name}: true` or `{name}: false`")
+                    } else if kind == KeyKind::Milliseconds {
+                        format!("write the number of milliseconds, e.g. `{name}: 60000`")
                     } else {
                         format!(
                             "quote the value (`{name}: \"...\"`): unquoted, YAML reads numbers, `true`/`false` and empty values as other types"
@@ -240,11 +376,14 @@ fn json_type_name(value: &serde_json::Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connectors::{AZURE_DEVOPS, DYNAMICS, MICROSOFT};
     use serde_json::json;
 
     #[test]
     fn the_schema_compiles() {
-        assert!(validator().is_some());
+        for profile in PROFILES {
+            assert!(validator(profile).is_some(), "{}", profile.service_id);
+        }
     }
 
     #[test]
@@ -259,28 +398,37 @@ mod tests {
             ("clientSecert", "clientSecret"),
             ("callbackURL", "callbackUrl"),
         ] {
-            assert_eq!(suggest_key(key), Some(known), "{key}");
+            assert_eq!(suggest_key(&AZURE_DEVOPS, key), Some(known), "{key}");
         }
         for key in ["description", "scope", "x"] {
-            assert_eq!(suggest_key(key), None, "{key}");
+            assert_eq!(suggest_key(&AZURE_DEVOPS, key), None, "{key}");
         }
     }
 
     #[test]
     fn shape_errors_map_to_codes() {
-        let findings = validate(&json!({"clientID": "a", "clientSecret": 5, "extra": "x"}));
+        let findings = validate(
+            &AZURE_DEVOPS,
+            &json!({"clientID": "a", "clientSecret": 5, "extra": "x"}),
+        );
         let codes: Vec<Code> = findings.iter().map(|finding| finding.code).collect();
         assert!(
             !codes.contains(&Code::KeyMissing),
             "clientID stands for the missing clientId"
         );
         assert!(codes.contains(&Code::KeyMisspelled));
-        let missing = validate(&json!({"clientSecret": "b"}));
+        let missing = validate(&AZURE_DEVOPS, &json!({"clientSecret": "b"}));
         assert_eq!(missing.len(), 1);
         assert_eq!(missing[0].code, Code::KeyMissing);
         assert!(codes.contains(&Code::KeyUnknown));
         assert!(codes.contains(&Code::KeyWrongType));
-        assert!(validate(&json!({"clientId": "a", "clientSecret": "b"})).is_empty());
+        assert!(
+            validate(
+                &AZURE_DEVOPS,
+                &json!({"clientId": "a", "clientSecret": "b"})
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -288,9 +436,10 @@ mod tests {
         // Every combination of the known keys and a few others, each a string or not: the fast
         // path must never skip a record the validator has something to say about, and should
         // recognise every record it accepts.
-        let keys: Vec<&str> = KNOWN_KEYS
+        let keys: Vec<&str> = AZURE_DEVOPS
+            .keys
             .iter()
-            .copied()
+            .map(|key| key.name)
             .chain(["clientID", "scope"])
             .collect();
         for mask in 0u32..(1 << keys.len()) {
@@ -306,10 +455,16 @@ mod tests {
                         object.insert((*key).to_owned(), value);
                     }
                 }
-                let plain =
-                    is_plain_record(object.iter().map(|(k, v)| (k.as_str(), v.is_string())));
+                let plain = is_plain_record(
+                    &AZURE_DEVOPS,
+                    object.iter().map(|(k, v)| (k.as_str(), v.is_string())),
+                );
                 let instance = serde_json::Value::Object(object);
-                assert_eq!(plain, validate(&instance).is_empty(), "{instance}");
+                assert_eq!(
+                    plain,
+                    validate(&AZURE_DEVOPS, &instance).is_empty(),
+                    "{instance}"
+                );
             }
         }
     }
@@ -317,10 +472,82 @@ mod tests {
     #[test]
     fn messages_never_hold_values() {
         let secret = "s3cr3t-value-that-must-not-leak";
-        let findings = validate(&json!({"clientSecret": [secret], "clientSecretX": secret}));
+        let findings = validate(
+            &AZURE_DEVOPS,
+            &json!({"clientSecret": [secret], "clientSecretX": secret}),
+        );
         for finding in findings {
             assert!(!finding.message.contains(secret));
             assert!(!finding.help.unwrap_or_default().contains(secret));
         }
+    }
+
+    #[test]
+    fn flags_and_milliseconds_have_their_own_types() {
+        assert!(
+            validate(
+                &MICROSOFT,
+                &json!({"clientId": "a", "clientSecret": "b", "microsoftTenant": true})
+            )
+            .is_empty()
+        );
+        assert!(
+            validate(
+                &MICROSOFT,
+                &json!({"clientId": "a", "clientSecret": "b", "microsoftTenant": "TRUE"})
+            )
+            .is_empty()
+        );
+        let wrong = validate(
+            &MICROSOFT,
+            &json!({"clientId": "a", "clientSecret": "b", "microsoftTenant": 1}),
+        );
+        assert_eq!(wrong.len(), 1);
+        assert_eq!(wrong[0].code, Code::KeyWrongType);
+        assert!(
+            wrong[0].message.contains("`true` or `false`"),
+            "{}",
+            wrong[0].message
+        );
+        assert!(
+            validate(
+                &DYNAMICS,
+                &json!({"clientId": "a", "clientSecret": "b", "listOutportCacheTTL": 60000})
+            )
+            .is_empty()
+        );
+        let wrong = validate(
+            &DYNAMICS,
+            &json!({"clientId": "a", "clientSecret": "b", "listInspectorCacheTTL": true}),
+        );
+        assert_eq!(wrong.len(), 1);
+        assert!(
+            wrong[0].message.contains("milliseconds"),
+            "{}",
+            wrong[0].message
+        );
+        // A key of another connector is unknown here.
+        let unknown = validate(
+            &DYNAMICS,
+            &json!({"clientId": "a", "clientSecret": "b", "microsoftTenant": true}),
+        );
+        assert_eq!(unknown[0].code, Code::KeyUnknown);
+    }
+
+    #[test]
+    fn synonyms_mean_the_key_the_connector_has() {
+        assert_eq!(
+            suggest_key(&AZURE_DEVOPS, "redirect_url"),
+            Some("redirectUri")
+        );
+        assert_eq!(suggest_key(&DYNAMICS, "redirect_url"), Some("callbackUrl"));
+        assert_eq!(
+            suggest_key(&MICROSOFT, "microsoft_tenant"),
+            Some("microsoftTenant")
+        );
+        assert_eq!(
+            suggest_key(&DYNAMICS, "listOutputCacheTTL"),
+            Some("listOutportCacheTTL")
+        );
     }
 }

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use connector_lint::connectors::{PROFILES, Profile};
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -388,8 +390,15 @@ fn unreadable_inputs_exit_2() {
     assert_eq!(usage.status, 2);
 }
 
+fn committed_schema_path(profile: &Profile) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas")
+        .join(profile.schema_file())
+}
+
 #[test]
 fn schema_command_prints_the_committed_schema() {
+    // Without an argument: the default connector's, whose file keeps its name.
     let result = run(lint().arg("schema"));
     assert_eq!(result.status, 0);
     let committed = std::fs::read_to_string(
@@ -397,36 +406,58 @@ fn schema_command_prints_the_committed_schema() {
     )
     .expect("committed schema");
     assert_eq!(result.stdout, committed);
-}
-
-#[test]
-fn committed_schema_is_up_to_date() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/appmixer.azuredevops.schema.json");
-    let generated = connector_lint::record::json_schema_text();
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &generated).expect("write schema");
+    for profile in PROFILES {
+        let result = run(lint().args(["schema", profile.service_id]));
+        assert_eq!(result.status, 0, "{}", profile.service_id);
+        let committed =
+            std::fs::read_to_string(committed_schema_path(profile)).expect("committed schema");
+        assert_eq!(result.stdout, committed, "{}", profile.service_id);
     }
-    let committed = std::fs::read_to_string(&path).expect("committed schema");
+    let unknown = run(lint().args(["schema", "appmixer:microsoft.dynamics"]));
+    assert_eq!(unknown.status, 2);
     assert!(
-        committed == generated,
-        "schemas/appmixer.azuredevops.schema.json is stale; regenerate it with `UPDATE_SCHEMA=1 cargo test --test cli committed_schema_is_up_to_date`"
+        unknown
+            .stderr
+            .contains("did you mean `appmixer:microsoft:dynamics`?"),
+        "{}",
+        unknown.stderr
     );
 }
 
 #[test]
-fn every_key_of_the_schema_has_a_title_and_description() {
-    let schema = connector_lint::record::json_schema();
-    let properties = schema["$defs"]["record"]["properties"]
-        .as_object()
-        .expect("record properties");
-    assert_eq!(properties.len(), connector_lint::record::KNOWN_KEYS.len());
-    for (key, property) in properties {
-        assert!(property["title"].is_string(), "{key} has no title");
+fn committed_schema_is_up_to_date() {
+    for profile in PROFILES {
+        let path = committed_schema_path(profile);
+        let generated = connector_lint::schema::json_schema_text(profile);
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(&path, &generated).expect("write schema");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
-            property["description"].is_string(),
-            "{key} has no description"
+            committed == generated,
+            "schemas/{} is stale; regenerate it with `UPDATE_SCHEMA=1 cargo test --test cli committed_schema_is_up_to_date`",
+            profile.schema_file()
         );
+    }
+}
+
+#[test]
+fn every_key_of_the_schema_has_a_title_and_description() {
+    for profile in PROFILES {
+        let schema = connector_lint::schema::json_schema(profile);
+        let properties = schema["$defs"]["record"]["properties"]
+            .as_object()
+            .expect("record properties");
+        let names: Vec<&str> = properties.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = profile.keys.iter().map(|key| key.name).collect();
+        assert_eq!(names, keys);
+        for (key, property) in properties {
+            assert!(property["title"].is_string(), "{key} has no title");
+            assert!(
+                property["description"].is_string(),
+                "{key} has no description"
+            );
+        }
     }
 }
 

@@ -20,9 +20,6 @@ use super::Settings;
 use super::classify::{self, Discovery, Verdict, one_line};
 use crate::catalogue::Code;
 
-/// The Azure DevOps resource: a token for it is what the connector needs.
-pub const SCOPE: &str = "499b84ac-1321-427f-aa17-267ca6975798/.default";
-
 /// Bodies are read up to this size: Entra's answers are a few KiB; more is not Entra.
 pub const MAX_BODY: u64 = 64 * 1024;
 
@@ -72,13 +69,20 @@ impl Entra {
     }
 
     /// Probes one set of credentials: discovery (cached per tenant), then the token request.
-    pub fn probe(&self, tenant: &str, client_id: &str, secret: &SecretString) -> Verdict {
+    /// `scope` is the connector's resource (`<resource>/.default`).
+    pub fn probe(
+        &self,
+        tenant: &str,
+        client_id: &str,
+        secret: &SecretString,
+        scope: &str,
+    ) -> Verdict {
         if let Discovery::Stop(verdict) = self.discover(tenant) {
             return verdict;
         }
         let url = self.endpoint(tenant, &["oauth2", "v2.0", "token"]);
         self.with_retries(|| {
-            match self.exchange(self.token_request(url.clone(), client_id, secret)) {
+            match self.exchange(self.token_request(url.clone(), client_id, secret, scope)) {
                 Ok(answer) if answer.oversized => {
                     classify::oversized(answer.status, &answer.headers, &answer.body, MAX_BODY)
                 }
@@ -88,13 +92,19 @@ impl Entra {
         })
     }
 
-    fn token_request(&self, url: Url, client_id: &str, secret: &SecretString) -> RequestBuilder {
+    fn token_request(
+        &self,
+        url: Url,
+        client_id: &str,
+        secret: &SecretString,
+        scope: &str,
+    ) -> RequestBuilder {
         // The one place the secret is exposed: straight into the urlencoded form body.
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", client_id),
             ("client_secret", secret.expose_secret()),
-            ("scope", SCOPE),
+            ("scope", scope),
         ];
         self.client
             .post(url)

@@ -20,6 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::catalogue::Code;
+use crate::connectors::{KeyKind, Profile};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::document::{self, pointer};
 use crate::outcome::{self, Report};
@@ -261,21 +262,15 @@ pub enum Plan {
 
 /// Decides how to probe a record (pure).
 pub fn plan(record: &Record, cli_tenant: Option<&str>) -> Plan {
-    let fields = &record.fields;
-    let has_client_id = fields
-        .client_id
-        .as_deref()
-        .is_some_and(|id| !id.trim().is_empty());
-    let has_secret = fields
-        .client_secret
-        .as_ref()
-        .is_some_and(|secret| !secret.expose_secret().trim().is_empty());
+    let has_client_id = client_id(record).is_some_and(|id| !id.trim().is_empty());
+    let has_secret =
+        client_secret(record).is_some_and(|secret| !secret.expose_secret().trim().is_empty());
     if !has_client_id || !has_secret {
         return Plan::Skip;
     }
-    let (tenant, from_file) = match (cli_tenant, fields.tenant_id.as_deref()) {
+    let (tenant, from_file) = match (cli_tenant, record.texts_of(KeyKind::Tenant).next()) {
         (Some(tenant), _) => (tenant, false),
-        (None, Some(tenant)) => (tenant, true),
+        (None, Some((_, tenant))) => (tenant, true),
         (None, None) => {
             return Plan::Refuse(
                 Finding {
@@ -355,22 +350,19 @@ pub struct Probed<'a> {
 /// Turns a verdict into a finding on the key it is about, with Entra's code and description and
 /// what to do (pure). Never formats the secret.
 pub fn describe(verdict: &Verdict, probed: &Probed<'_>) -> Finding {
-    let client = probed
-        .record
-        .fields
-        .client_id
-        .as_deref()
-        .unwrap_or_default();
+    let client = client_id(probed.record).unwrap_or_default();
+    let profile = probed.record.profile;
+    let resource = profile.probe.resource;
     let tenant = probed.tenant;
     let tenant_key = probed.from_file.then_some("tenantId");
     let secret_origin = secret_source(&probed.record.origin("clientSecret"));
     let answer = answer(verdict);
-    let paste = paste_advice(&probed.record.origin("clientSecret"));
+    let paste = paste_advice(&probed.record.origin("clientSecret"), profile);
     let (key, message, help) = match verdict.code {
         Code::ProbeOk => (
             None,
-            format!("Entra issued an Azure DevOps token to client `{client}` in tenant `{tenant}`: tenant, client id and secret work (the token was discarded)"),
-            NOT_PROVED.to_owned(),
+            format!("Entra issued a {resource} token to client `{client}` in tenant `{tenant}`: tenant, client id and secret work (the token was discarded)"),
+            not_proved(profile),
         ),
         Code::ProbeTenantNotFound => (
             tenant_key,
@@ -414,8 +406,8 @@ pub fn describe(verdict: &Verdict, probed: &Probed<'_>) -> Finding {
         ),
         Code::ProbeResourceMissing => (
             tenant_key,
-            format!("tenant `{tenant}` has no Azure DevOps service principal, so Entra issues no Azure DevOps token there; the secret was not judged: {answer}"),
-            format!("Check that `{tenant}` is the tenant your Azure DevOps organization is connected to (Azure DevOps > Organization settings > Microsoft Entra), and probe that tenant."),
+            format!("tenant `{tenant}` has no {resource} service principal, so Entra issues no {resource} token there; the secret was not judged: {answer}"),
+            profile.probe.resource_missing_help.replace("{tenant}", tenant),
         ),
         Code::ProbeBlockedByPolicy => (
             None,
@@ -441,7 +433,28 @@ pub fn describe(verdict: &Verdict, probed: &Probed<'_>) -> Finding {
     finding(verdict.code, key, message).help(help)
 }
 
-const NOT_PROVED: &str = "Not proved by the probe: that the redirect URI is registered on the app (Authentication > Web > Redirect URIs), and that users can consent to the delegated Azure DevOps `user_impersonation` permission. The first sign-in through Appmixer tests both.";
+/// What a successful probe does not prove, for the connector.
+fn not_proved(profile: &Profile) -> String {
+    match &profile.permission {
+        Some(permission) => format!(
+            "Not proved by the probe: that the redirect URI is registered on the app (Authentication > Web > Redirect URIs), and that users can consent to the delegated {} `{}` permission. The first sign-in through Appmixer tests both.",
+            permission.resource, permission.scope
+        ),
+        None => "Not proved by the probe: that the redirect URI is registered on the app (Authentication > Web > Redirect URIs), and that users can consent to the permissions the connector's components ask for. The first sign-in through Appmixer tests both.".to_owned(),
+    }
+}
+
+/// The record's client id and secret (the keys every connector names alike).
+fn client_id(record: &Record) -> Option<&str> {
+    record.texts_of(KeyKind::ClientId).next().map(|(_, id)| id)
+}
+
+fn client_secret(record: &Record) -> Option<&SecretString> {
+    record
+        .profile
+        .keys_of(KeyKind::ClientSecret)
+        .find_map(|key| record.secret(key.name))
+}
 
 const NEW_SECRET: &str = "In the Azure portal open Microsoft Entra ID > App registrations > your app > Certificates & secrets, choose New client secret and copy its Value (shown only once; not the Secret ID).";
 
@@ -462,16 +475,19 @@ fn secret_source(origin: &Origin) -> String {
     }
 }
 
-fn paste_advice(origin: &Origin) -> String {
+fn paste_advice(origin: &Origin, profile: &Profile) -> String {
+    let service = profile.service_id;
     match origin {
         Origin::Environment(names) => {
             let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
             format!(
-                "Store it in {} (this record reads the secret from there) and as `clientSecret` of `appmixer:azuredevops` in the Appmixer Backoffice.",
+                "Store it in {} (this record reads the secret from there) and as `clientSecret` of `{service}` in the Appmixer Backoffice.",
                 names.join(", ")
             )
         }
-        Origin::Literal => "Paste it as `clientSecret` of `appmixer:azuredevops` in the Appmixer Backoffice, and here (better as a `${NAME}` reference than written in the file).".to_owned(),
+        Origin::Literal => format!(
+            "Paste it as `clientSecret` of `{service}` in the Appmixer Backoffice, and here (better as a `${{NAME}}` reference than written in the file)."
+        ),
     }
 }
 
@@ -527,6 +543,7 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
         from_file: bool,
         client_id: &'a str,
         secret: &'a SecretString,
+        scope: &'static str,
     }
 
     let mut summary = Summary::default();
@@ -542,9 +559,8 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
                     findings.push((file_index, record_index, finding));
                 }
                 Plan::Probe { tenant, from_file } => {
-                    let fields = &checked.record.fields;
                     if let (Some(client_id), Some(secret)) =
-                        (fields.client_id.as_deref(), fields.client_secret.as_ref())
+                        (client_id(&checked.record), client_secret(&checked.record))
                     {
                         jobs.push(Job {
                             file: file_index,
@@ -553,6 +569,7 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
                             from_file,
                             client_id,
                             secret,
+                            scope: checked.record.profile.probe.scope,
                         });
                     }
                 }
@@ -577,7 +594,7 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
                 (progress && jobs.len() > PROGRESS_THRESHOLD).then(|| progress_bar(jobs.len()));
             let verdicts = execute(jobs.len(), settings.concurrency, bar.as_ref(), |index| {
                 let job = &jobs[index];
-                entra.probe(&job.tenant, job.client_id, job.secret)
+                entra.probe(&job.tenant, job.client_id, job.secret, job.scope)
             });
             if let Some(bar) = bar {
                 bar.finish_and_clear();
@@ -769,16 +786,14 @@ fn attach(report: &mut Report, findings: Vec<(usize, usize, Finding)>) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
 
     fn record(pairs: &[(&str, &str)]) -> Record {
-        let mut values = BTreeMap::new();
+        let mut record = Record::new(&crate::connectors::AZURE_DEVOPS);
         for (key, value) in pairs {
-            values.insert((*key).to_owned(), ((*value).to_owned(), Origin::Literal));
+            record.set(key, (*value).to_owned(), Origin::Literal);
         }
-        Record::from_strings(values)
+        record
     }
 
     const ID: &str = "11111111-2222-4333-8444-555555555555";

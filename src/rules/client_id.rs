@@ -2,16 +2,13 @@
 
 use super::{Finding, Placeholder, guid_in_other_form, is_guid, placeholder, values, with_origin};
 use crate::catalogue::Code;
+use crate::connectors::{KeyKind, Profile};
 use crate::record::{Origin, Record};
 
 const KEY: &str = "clientId";
 
 /// The nil GUID, a placeholder that passes any GUID pattern.
 pub const NIL_GUID: &str = "00000000-0000-0000-0000-000000000000";
-
-/// The Azure DevOps resource (the API permission's application id), often pasted from the
-/// "API permissions" page instead of the app's own id.
-pub const AZURE_DEVOPS_RESOURCE: &str = "499b84ac-1321-427f-aa17-267ca6975798";
 
 const OVERVIEW: &str = "copy the Application (client) ID from the Overview page of your app registration (Microsoft Entra ID > App registrations)";
 
@@ -23,7 +20,7 @@ fn looks_like_current_secret(value: &str) -> bool {
 
 /// Judges a `clientId` value as written (it is cleaned here). At most one finding: the most
 /// specific diagnosis wins.
-pub fn judge(raw: &str, origin: &Origin) -> Option<Finding> {
+pub fn judge(raw: &str, origin: &Origin, profile: &Profile) -> Option<Finding> {
     let value = values::cleaned(raw);
     let described = origin.describe();
     if value.is_empty() {
@@ -65,17 +62,22 @@ pub fn judge(raw: &str, origin: &Origin) -> Option<Finding> {
                 .help(with_origin(OVERVIEW, origin)),
             );
         }
-        if value.eq_ignore_ascii_case(AZURE_DEVOPS_RESOURCE) {
+        if let Some(wrong) = profile
+            .wrong_client_ids
+            .iter()
+            .find(|wrong| value.eq_ignore_ascii_case(wrong.id))
+        {
             return Some(
                 Finding::new(
-                    Code::ClientIdAzureDevopsResource,
+                    wrong.code,
                     KEY,
                     format!(
-                        "`{KEY}`{described} is `{AZURE_DEVOPS_RESOURCE}`, the id of Azure DevOps itself, not of your app"
+                        "`{KEY}`{described} is `{}`, the id of {} itself, not of your app",
+                        wrong.id, wrong.name
                     ),
                 )
                 .help(with_origin(
-                    format!("this id appears under API permissions (Azure DevOps, user_impersonation); {OVERVIEW}"),
+                    format!("this id appears {}; {OVERVIEW}", wrong.seen),
                     origin,
                 )),
             );
@@ -97,7 +99,8 @@ pub fn judge(raw: &str, origin: &Origin) -> Option<Finding> {
                 "`{KEY}`{described} looks like a client secret Value, not an id: are `clientId` and `clientSecret` swapped?"
             ),
             format!(
-                "put the secret Value into `clientSecret` (better: `${{AZDO_CLIENT_SECRET}}`), then {OVERVIEW}"
+                "put the secret Value into `clientSecret` (better: `${{{}}}`), then {OVERVIEW}",
+                profile.secret_variable
             ),
         )
     } else if value.starts_with("api://") || value.starts_with("https://") {
@@ -126,20 +129,21 @@ pub fn judge(raw: &str, origin: &Origin) -> Option<Finding> {
 
 pub fn check(record: &Record) -> Vec<Finding> {
     record
-        .fields
-        .client_id
-        .as_deref()
-        .and_then(|value| judge(value, &record.origin(KEY)))
-        .into_iter()
+        .texts_of(KeyKind::ClientId)
+        .filter_map(|(key, value)| judge(value, &record.origin(key), record.profile))
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connectors::{
+        AZURE_DEVOPS, AZURE_DEVOPS_APP_ID, DYNAMICS, DYNAMICS_CRM_APP_ID, MICROSOFT,
+        MICROSOFT_GRAPH_APP_ID,
+    };
 
     fn code(value: &str) -> Option<Code> {
-        judge(value, &Origin::Literal).map(|finding| finding.code)
+        judge(value, &Origin::Literal, &AZURE_DEVOPS).map(|finding| finding.code)
     }
 
     #[test]
@@ -168,7 +172,11 @@ mod tests {
         ] {
             assert_eq!(code(value), Some(Code::ClientIdNotGuid), "{value:?}");
         }
-        let dashless = judge("3f2b8c1e7d4a4b6e9c2f1a5e8d7b6c40", &Origin::Literal);
+        let dashless = judge(
+            "3f2b8c1e7d4a4b6e9c2f1a5e8d7b6c40",
+            &Origin::Literal,
+            &AZURE_DEVOPS,
+        );
         assert!(
             dashless
                 .and_then(|finding| finding.help)
@@ -180,7 +188,7 @@ mod tests {
     #[test]
     fn a_swapped_secret_is_not_quoted() {
         let secret = "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a";
-        let finding = judge(secret, &Origin::Literal);
+        let finding = judge(secret, &Origin::Literal, &AZURE_DEVOPS);
         let finding = finding.as_ref();
         assert!(finding.is_some_and(|finding| finding.message.contains("swapped")));
         assert!(finding.is_some_and(|finding| !finding.message.contains("dEfG")));
@@ -190,13 +198,31 @@ mod tests {
     fn specific_guids() {
         assert_eq!(code(NIL_GUID), Some(Code::ClientIdNilGuid));
         assert_eq!(
-            code(AZURE_DEVOPS_RESOURCE),
+            code(AZURE_DEVOPS_APP_ID),
             Some(Code::ClientIdAzureDevopsResource)
         );
         assert_eq!(
-            code(&AZURE_DEVOPS_RESOURCE.to_ascii_uppercase()),
+            code(&AZURE_DEVOPS_APP_ID.to_ascii_uppercase()),
             Some(Code::ClientIdAzureDevopsResource)
         );
+        for id in [MICROSOFT_GRAPH_APP_ID, DYNAMICS_CRM_APP_ID] {
+            assert_eq!(code(id), Some(Code::ClientIdResourceAppId), "{id}");
+        }
+        // Another connector: Azure DevOps's id is one resource among the others.
+        for profile in [&MICROSOFT, &DYNAMICS] {
+            for id in [
+                AZURE_DEVOPS_APP_ID,
+                MICROSOFT_GRAPH_APP_ID,
+                DYNAMICS_CRM_APP_ID,
+            ] {
+                let finding = judge(id, &Origin::Literal, profile);
+                assert_eq!(
+                    finding.map(|finding| finding.code),
+                    Some(Code::ClientIdResourceAppId),
+                    "{id}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -217,7 +243,7 @@ mod tests {
     #[test]
     fn environment_origin_is_named() {
         let origin = Origin::Environment(vec!["AZDO_CLIENT_ID".into()]);
-        let finding = judge("nope", &origin);
+        let finding = judge("nope", &origin, &AZURE_DEVOPS);
         assert!(finding.is_some_and(|finding| finding.message.contains("`${AZDO_CLIENT_ID}`")));
     }
 }

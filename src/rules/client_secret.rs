@@ -6,6 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{Finding, Placeholder, guid_in_other_form, is_guid, placeholder, values, with_origin};
 use crate::catalogue::Code;
+use crate::connectors::{KeyKind, Profile};
 use crate::record::{Origin, Record};
 
 const KEY: &str = "clientSecret";
@@ -77,7 +78,13 @@ fn format_problem(value: &str) -> Option<String> {
 }
 
 /// Judges a secret. `client_id` is the record's `clientId` as written, to compare with.
-pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) -> Vec<Finding> {
+pub fn judge(
+    secret: &SecretString,
+    origin: &Origin,
+    client_id: Option<&str>,
+    profile: &Profile,
+) -> Vec<Finding> {
+    let variable = profile.secret_variable;
     let value = values::cleaned(secret.expose_secret());
     let described = origin.describe();
     let mut findings = Vec::new();
@@ -102,7 +109,9 @@ pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) ->
                 format!(
                     "`{KEY}`{described} is {syntax}, which is not substituted (only `${{NAME}}` is)"
                 ),
-                "reference the environment as `${AZDO_CLIENT_SECRET}` (with braces), and set that variable to the secret Value".to_owned(),
+                format!(
+                    "reference the environment as `${{{variable}}}` (with braces), and set that variable to the secret Value"
+                ),
             ),
             Placeholder::Masked => (
                 format!(
@@ -115,7 +124,7 @@ pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) ->
             Placeholder::Template => (
                 format!("`{KEY}`{described} is a template value that was never filled in"),
                 format!(
-                    "write `clientSecret: ${{AZDO_CLIENT_SECRET}}` and set the variable to the secret Value from {CERTIFICATES}"
+                    "write `clientSecret: ${{{variable}}}` and set the variable to the secret Value from {CERTIFICATES}"
                 ),
             ),
         };
@@ -181,23 +190,22 @@ pub fn judge(secret: &SecretString, origin: &Origin, client_id: Option<&str>) ->
                 KEY,
                 format!("`{KEY}` is written literally in the file"),
             )
-            .help(
-                "write `clientSecret: ${AZDO_CLIENT_SECRET}` and provide the variable from your secret store or CI secrets; rotate the secret if this file was ever committed",
-            ),
+            .help(format!(
+                "write `clientSecret: ${{{variable}}}` and provide the variable from your secret store or CI secrets; rotate the secret if this file was ever committed"
+            )),
         );
     }
     findings
 }
 
 pub fn check(record: &Record) -> Vec<Finding> {
-    match &record.fields.client_secret {
-        Some(secret) => judge(
-            secret,
-            &record.origin(KEY),
-            record.fields.client_id.as_deref(),
-        ),
-        None => Vec::new(),
-    }
+    let client_id = record.texts_of(KeyKind::ClientId).next().map(|(_, id)| id);
+    record
+        .profile
+        .keys_of(KeyKind::ClientSecret)
+        .filter_map(|key| record.secret(key.name).map(|secret| (key.name, secret)))
+        .flat_map(|(key, secret)| judge(secret, &record.origin(key), client_id, record.profile))
+        .collect()
 }
 
 #[cfg(test)]
@@ -216,6 +224,7 @@ mod tests {
             &SecretString::from(value.to_owned()),
             &origin,
             client_id,
+            &crate::connectors::AZURE_DEVOPS,
         ))
     }
 
@@ -345,6 +354,7 @@ mod tests {
                     &SecretString::from(secret.clone()),
                     &origin,
                     Some("b5e3f0a2-41c7-4d8e-9f6a-2c1b0e9d8f7a"),
+                    &crate::connectors::AZURE_DEVOPS,
                 );
                 for finding in findings {
                     let text = format!("{} {}", finding.message, finding.help.unwrap_or_default());

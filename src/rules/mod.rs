@@ -15,6 +15,7 @@
 pub mod client_id;
 pub mod client_secret;
 pub mod redirect_uri;
+pub mod settings;
 pub mod tenant;
 pub mod values;
 
@@ -62,11 +63,12 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
     findings.extend(client_secret::check(record));
     findings.extend(redirect_uri::check(record, context));
     findings.extend(tenant::check(record));
+    findings.extend(settings::check(record));
     findings
 }
 
 /// Notes for the human report that are not diagnostics (no code, no severity): today only the
-/// redirect URI to register when the record has no `redirectUri`.
+/// redirect URI to register when the record does not have it checked.
 pub fn notes(record: &Record, context: &RuleContext) -> Vec<String> {
     redirect_uri::notes(record, context).into_iter().collect()
 }
@@ -334,35 +336,35 @@ pub fn with_origin(help: impl Into<String>, origin: &Origin) -> String {
 pub(crate) mod testing {
     //! Builds records from plain values for the rules' unit tests: no files involved.
 
-    use std::collections::BTreeMap;
-
+    use crate::connectors::{AZURE_DEVOPS, Profile};
     use crate::record::{Origin, Record};
 
-    /// A record of literal values.
+    /// A record of literal values, of the Azure DevOps connector.
     pub fn record(pairs: &[(&str, &str)]) -> Record {
-        Record::from_strings(
-            pairs
-                .iter()
-                .map(|(key, value)| ((*key).to_owned(), ((*value).to_owned(), Origin::Literal)))
-                .collect::<BTreeMap<_, _>>(),
-        )
+        record_of(&AZURE_DEVOPS, pairs)
+    }
+
+    /// A record of literal values, of any connector.
+    pub fn record_of(profile: &'static Profile, pairs: &[(&str, &str)]) -> Record {
+        let mut record = Record::new(profile);
+        for (key, value) in pairs {
+            record.set(key, (*value).to_owned(), Origin::Literal);
+        }
+        record
     }
 
     /// A record where `env_key`'s value came from `${NAME}`.
     pub fn record_with_env(pairs: &[(&str, &str)], env_key: &str, name: &str) -> Record {
-        Record::from_strings(
-            pairs
-                .iter()
-                .map(|(key, value)| {
-                    let origin = if *key == env_key {
-                        Origin::Environment(vec![name.to_owned()])
-                    } else {
-                        Origin::Literal
-                    };
-                    ((*key).to_owned(), ((*value).to_owned(), origin))
-                })
-                .collect::<BTreeMap<_, _>>(),
-        )
+        let mut record = Record::new(&AZURE_DEVOPS);
+        for (key, value) in pairs {
+            let origin = if *key == env_key {
+                Origin::Environment(vec![name.to_owned()])
+            } else {
+                Origin::Literal
+            };
+            record.set(key, (*value).to_owned(), origin);
+        }
+        record
     }
 
     pub fn codes(findings: &[super::Finding]) -> Vec<crate::catalogue::Code> {
@@ -550,7 +552,7 @@ mod tests {
 
     /// The schema's string patterns, as committed (the schema layer drops pattern errors).
     fn schema_pattern(key: &str) -> regex::Regex {
-        let schema = crate::record::json_schema();
+        let schema = crate::schema::json_schema(&crate::connectors::AZURE_DEVOPS);
         let pattern = schema["$defs"]["record"]["properties"][key]["pattern"]
             .as_str()
             .unwrap_or_default()

@@ -11,10 +11,37 @@ use url::Url;
 
 use super::{Finding, RuleContext, values, with_origin};
 use crate::catalogue::{Code, Severity};
+use crate::connectors::{KeyKind, Profile};
 use crate::record::{Origin, Record};
 
-/// Where Appmixer receives the authorization code, under its API URL.
-pub const CALLBACK_PATH: &str = "/auth/azuredevops/callback";
+/// What a URI key must be: the connector's OAuth callback (`exact_path`: the path, query and host
+/// rules apply), or another redirect URI of the connector (the file picker's), checked as a URL
+/// only; `path` is then only the example help texts give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub path: &'a str,
+    pub exact_path: bool,
+}
+
+impl<'a> Target<'a> {
+    /// The target of a key of the record's connector.
+    pub fn of(profile: &'a Profile, kind: KeyKind) -> Target<'a> {
+        match kind {
+            KeyKind::Url => Target {
+                path: profile
+                    .extra_redirect_paths
+                    .first()
+                    .copied()
+                    .unwrap_or(profile.callback_path),
+                exact_path: false,
+            },
+            _ => Target {
+                path: profile.callback_path,
+                exact_path: true,
+            },
+        }
+    }
+}
 
 /// Entra's limit on the length of a redirect URI.
 pub const MAX_LENGTH: usize = 256;
@@ -62,11 +89,11 @@ const REGISTER: &str = "register it on the Entra app (App registrations > your a
 /// The redirect URI `--api-url` implies: the API URL without trailing slashes (a path prefix is
 /// kept) followed by the callback path. An API URL that already ends in the callback path is
 /// taken as the callback itself rather than getting the path twice.
-pub fn expected_from_api_url(api: &Url) -> String {
+pub fn expected_from_api_url(api: &Url, callback: &str) -> String {
     let origin = api.origin().ascii_serialization();
     let path = api.path().trim_end_matches('/');
-    let path = path.strip_suffix(CALLBACK_PATH).unwrap_or(path);
-    format!("{origin}{path}{CALLBACK_PATH}")
+    let path = path.strip_suffix(callback).unwrap_or(path);
+    format!("{origin}{path}{callback}")
 }
 
 /// A URL for a message: without user name and password, in case one was written into it.
@@ -190,9 +217,9 @@ fn cloud_api_host(host: &str) -> Result<(), Option<String>> {
 }
 
 /// The callback URI on the same origin, keeping a self-managed path prefix when one can be told.
-fn suggested_uri(origin: &str, path: &str, on_cloud: bool) -> String {
+fn suggested_uri(origin: &str, path: &str, on_cloud: bool, callback: &str) -> String {
     if on_cloud {
-        return format!("{origin}{CALLBACK_PATH}");
+        return format!("{origin}{callback}");
     }
     let trimmed = path.trim_end_matches('/');
     let lower = trimmed.to_ascii_lowercase();
@@ -203,7 +230,7 @@ fn suggested_uri(origin: &str, path: &str, on_cloud: bool) -> String {
     } else {
         trimmed
     };
-    format!("{origin}{prefix}{CALLBACK_PATH}")
+    format!("{origin}{prefix}{callback}")
 }
 
 /// The outcome of judging one URI.
@@ -280,7 +307,9 @@ fn plain_https_host(value: &str) -> Option<&str> {
 }
 
 /// Judges one `redirectUri` or `callbackUrl` value as written (it is cleaned here).
-pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin) -> Judged<'a> {
+pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin, target: Target<'_>) -> Judged<'a> {
+    #[allow(non_snake_case)]
+    let CALLBACK_PATH = target.path;
     let value = values::cleaned(raw);
     let described = origin.describe();
     let mut findings = Vec::new();
@@ -499,7 +528,7 @@ pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin) -> Judged<'a> {
         findings.push(Finding::new(Code::RedirectUriInsecureScheme, key, message).help(fix(help)));
     }
 
-    if parsed.has_query() {
+    if target.exact_path && parsed.has_query() {
         findings.push(
             Finding::new(
                 Code::RedirectUriHasQuery,
@@ -524,6 +553,16 @@ pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin) -> Judged<'a> {
         );
     }
 
+    if !target.exact_path {
+        let clean = findings
+            .iter()
+            .all(|finding| finding.code.severity() != Severity::Error);
+        return Judged {
+            findings,
+            valid: clean.then_some(value),
+        };
+    }
+
     // Path, as written (the `url` crate would resolve `.` segments and percent-encode).
     let path = written.path;
     let trimmed = path.trim_end_matches('/');
@@ -538,7 +577,7 @@ pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin) -> Judged<'a> {
             )
             .help(fix(format!(
                 "write `{}` here and in the Entra app registration",
-                suggested_uri(&parsed.origin(), trimmed, on_cloud)
+                suggested_uri(&parsed.origin(), trimmed, on_cloud, CALLBACK_PATH)
             ))),
         );
     }
@@ -572,7 +611,7 @@ pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin) -> Judged<'a> {
         findings.push(
             Finding::new(Code::RedirectUriWrongPath, key, message).help(fix(format!(
                 "use `{}`{}",
-                suggested_uri(&parsed.origin(), judged_path, on_cloud),
+                suggested_uri(&parsed.origin(), judged_path, on_cloud, CALLBACK_PATH),
                 if on_cloud {
                     ""
                 } else {
@@ -636,25 +675,25 @@ fn api_url_hint(api: &Url) -> String {
 }
 
 pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
-    let fields = &record.fields;
+    let profile = record.profile;
+    let callback = profile.callback_path;
     let mut findings = Vec::new();
+    for (key, value) in record.texts_of(KeyKind::Url) {
+        let origin = record.origin(key);
+        findings.extend(judge(key, value, &origin, Target::of(profile, KeyKind::Url)).findings);
+    }
     let mut judged = Vec::new();
-    for (key, value) in [
-        ("redirectUri", fields.redirect_uri.as_deref()),
-        ("callbackUrl", fields.callback_url.as_deref()),
-    ] {
-        if let Some(value) = value {
-            let origin = record.origin(key);
-            let result = judge(key, value, &origin);
-            findings.extend(result.findings);
-            // Parsed again only for the comparisons below, which few runs make.
-            judged.push((key, origin, result.valid));
-        }
+    for (key, value) in record.texts_of(KeyKind::Callback) {
+        let origin = record.origin(key);
+        let result = judge(key, value, &origin, Target::of(profile, KeyKind::Callback));
+        findings.extend(result.findings);
+        // Parsed again only for the comparisons below, which few runs make.
+        judged.push((key, origin, result.valid));
     }
 
     // `redirect-uri/mismatch`, among the values that passed their own checks.
     let expected = context.api_url.as_ref().and_then(|api| {
-        let text = expected_from_api_url(api);
+        let text = expected_from_api_url(api, callback);
         Url::parse(&text).ok().map(|url| (url, api_url_hint(api)))
     });
     match expected {
@@ -687,7 +726,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
         }
         None => {
             if let [
-                (_, redirect_origin, Some(redirect)),
+                (redirect_key, redirect_origin, Some(redirect)),
                 (callback_key, callback_origin, Some(callback)),
             ] = judged.as_slice()
                 && let (Ok(redirect), Ok(callback)) = (Url::parse(redirect), Url::parse(callback))
@@ -698,7 +737,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
                         Code::RedirectUriMismatch,
                         callback_key,
                         format!(
-                            "`callbackUrl`{} is `{}`, but `redirectUri`{} is `{}`",
+                            "`{callback_key}`{} is `{}`, but `{redirect_key}`{} is `{}`",
                             callback_origin.describe(),
                             display(&callback),
                             redirect_origin.describe(),
@@ -707,7 +746,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
                     )
                     .help(with_origin(
                         format!(
-                            "Appmixer sends `callbackUrl` and Entra accepts only registered URIs: make both `{}` (or remove `callbackUrl`), and {REGISTER}",
+                            "Appmixer sends `{callback_key}` and Entra accepts only registered URIs: make both `{}` (or remove `{callback_key}`), and {REGISTER}",
                             display(&redirect)
                         ),
                         callback_origin,
@@ -719,25 +758,57 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
     findings
 }
 
-/// The note for a record without `redirectUri`: the exact URI to register, when it can be known.
+/// The key a note asks to add for the callback to be checked: one only connector-lint reads, such
+/// as Azure DevOps's `redirectUri` (adding a key Appmixer reads would change what it sends).
+pub fn checked_callback_key(profile: &Profile) -> Option<&'static str> {
+    profile
+        .keys_of(KeyKind::Callback)
+        .find(|key| !key.read_by_appmixer)
+        .map(|key| key.name)
+}
+
+/// The note for a record whose callback is not checked (the pipeline asks only for a record
+/// without [`checked_callback_key`], or without any callback key when the connector has none such):
+/// the exact URI to register, when it can be known.
 pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
-    if record.fields.redirect_uri.is_some() {
+    let profile = record.profile;
+    let callback = profile.callback_path;
+    let checked_key = checked_callback_key(profile);
+    let checked = match checked_key {
+        Some(key) => record.has(key),
+        None => record.texts_of(KeyKind::Callback).next().is_some(),
+    };
+    if checked {
         return None;
     }
     let exact = match &context.api_url {
-        Some(api) => Some(expected_from_api_url(api)),
-        None => record.fields.callback_url.as_deref().and_then(|value| {
-            judge("callbackUrl", value, &record.origin("callbackUrl"))
-                .valid_url()
-                .map(|url| display(&url))
+        Some(api) => Some(expected_from_api_url(api, callback)),
+        None => record.texts_of(KeyKind::Callback).find_map(|(key, value)| {
+            judge(
+                key,
+                value,
+                &record.origin(key),
+                Target::of(profile, KeyKind::Callback),
+            )
+            .valid_url()
+            .map(|url| display(&url))
         }),
+    };
+    let Some(key) = checked_key else {
+        let title = profile.title();
+        return Some(match exact {
+            Some(uri) => format!("the {title} sends the redirect URI `{uri}` to Entra: {REGISTER}"),
+            None => format!(
+                "the {title} sends the redirect URI `<Appmixer API URL>{callback}` to Entra (e.g. `https://api.acme.appmixer.cloud{callback}`): {REGISTER}; run with `--api-url` to get the exact URI"
+            ),
+        });
     };
     Some(match exact {
         Some(uri) => format!(
-            "this record has no `redirectUri`: {REGISTER} as `{uri}` (and add `redirectUri: {uri}` to have it checked)"
+            "this record has no `{key}`: {REGISTER} as `{uri}` (and add `{key}: {uri}` to have it checked)"
         ),
         None => format!(
-            "this record has no `redirectUri`: {REGISTER} as `<Appmixer API URL>{CALLBACK_PATH}`, e.g. `https://api.acme.appmixer.cloud{CALLBACK_PATH}`; run with `--api-url` to get the exact URI"
+            "this record has no `{key}`: {REGISTER} as `<Appmixer API URL>{callback}`, e.g. `https://api.acme.appmixer.cloud{callback}`; run with `--api-url` to get the exact URI"
         ),
     })
 }
@@ -745,6 +816,12 @@ pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const CALLBACK_PATH: &str = "/auth/azuredevops/callback";
+    const CALLBACK: Target<'static> = Target {
+        path: CALLBACK_PATH,
+        exact_path: true,
+    };
     use crate::rules::testing::{codes, record};
 
     /// Whenever the shortcut takes a value, `Url::parse` accepts it with the same host and no
@@ -884,11 +961,11 @@ mod tests {
     const GOOD: &str = "https://api.acme.appmixer.cloud/auth/azuredevops/callback";
 
     fn judged(value: &str) -> Vec<Code> {
-        codes(&judge("redirectUri", value, &Origin::Literal).findings)
+        codes(&judge("redirectUri", value, &Origin::Literal, CALLBACK).findings)
     }
 
     fn help(value: &str, code: Code) -> String {
-        judge("redirectUri", value, &Origin::Literal)
+        judge("redirectUri", value, &Origin::Literal, CALLBACK)
             .findings
             .into_iter()
             .find(|finding| finding.code == code)
@@ -916,7 +993,7 @@ mod tests {
         ] {
             assert!(judged(value).is_empty(), "{value}: {:?}", judged(value));
             assert!(
-                judge("redirectUri", value, &Origin::Literal)
+                judge("redirectUri", value, &Origin::Literal, CALLBACK)
                     .valid
                     .is_some()
             );
@@ -1001,6 +1078,7 @@ mod tests {
             "redirectUri",
             "https://api.acme.appmixer.cloud/auth/AzureDevOps/callback",
             &Origin::Literal,
+            CALLBACK,
         );
         assert_eq!(codes(&case.findings), vec![Code::RedirectUriWrongPath]);
         assert!(case.findings[0].message.contains("only in letter case"));
@@ -1117,7 +1195,7 @@ mod tests {
                 "http://localhost:2200/auth/azuredevops/callback",
             ),
         ] {
-            let api = Url::parse(api).map(|url| expected_from_api_url(&url));
+            let api = Url::parse(api).map(|url| expected_from_api_url(&url, CALLBACK_PATH));
             assert_eq!(api.as_deref(), Ok(expected));
         }
     }

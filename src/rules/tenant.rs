@@ -7,6 +7,7 @@ use regex::Regex;
 
 use super::{Finding, is_guid, values, with_origin};
 use crate::catalogue::Code;
+use crate::connectors::KeyKind;
 use crate::record::{Origin, Record};
 
 const KEY: &str = "tenantId";
@@ -72,11 +73,8 @@ pub fn judge(raw: &str, origin: &Origin) -> Option<Finding> {
 
 pub fn check(record: &Record) -> Vec<Finding> {
     record
-        .fields
-        .tenant_id
-        .as_deref()
-        .and_then(|value| judge(value, &record.origin(KEY)))
-        .into_iter()
+        .texts_of(KeyKind::Tenant)
+        .filter_map(|(key, value)| judge(value, &record.origin(key)))
         .collect()
 }
 

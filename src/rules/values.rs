@@ -6,16 +6,7 @@ use secrecy::ExposeSecret;
 
 use super::{Finding, with_origin};
 use crate::catalogue::Code;
-use crate::record::{Origin, Record};
-
-/// The keys whose values Entra compares exactly. `callbackUrl` follows `redirectUri` ("same rules").
-pub const KEYS: &[&str] = &[
-    "clientId",
-    "clientSecret",
-    "redirectUri",
-    "callbackUrl",
-    "tenantId",
-];
+use crate::record::{FieldValue, Origin, Record};
 
 /// Quote pairs people paste around values: ASCII quotes and backticks, and the typographic
 /// quotes word processors and chat tools substitute.
@@ -203,26 +194,17 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Vec<Finding> {
     findings
 }
 
-/// Runs the value rules over every key they apply to.
+/// Runs the value rules over every key whose value Entra or Appmixer compares exactly (ids,
+/// secrets, URIs, the tenant).
 pub fn check(record: &Record) -> Vec<Finding> {
-    let fields = &record.fields;
     let mut findings = Vec::new();
-    let strings = [
-        ("clientId", fields.client_id.as_deref()),
-        ("redirectUri", fields.redirect_uri.as_deref()),
-        ("callbackUrl", fields.callback_url.as_deref()),
-        ("tenantId", fields.tenant_id.as_deref()),
-    ];
-    for key in KEYS {
-        if *key == "clientSecret" {
-            if let Some(secret) = &fields.client_secret {
-                findings.extend(judge(key, secret.expose_secret(), &record.origin(key)));
-            }
-            continue;
-        }
-        if let Some((_, Some(value))) = strings.iter().find(|(name, _)| name == key) {
-            findings.extend(judge(key, value, &record.origin(key)));
-        }
+    for key in record.profile.keys.iter().filter(|key| key.kind.is_exact()) {
+        let raw = match record.value(key.name) {
+            Some(FieldValue::Text(text)) => text.as_str(),
+            Some(FieldValue::Secret(secret)) => secret.expose_secret(),
+            _ => continue,
+        };
+        findings.extend(judge(key.name, raw, &record.origin(key.name)));
     }
     findings
 }

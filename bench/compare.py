@@ -17,7 +17,7 @@ import time
 corpus, tools = sys.argv[1], sys.argv[2]
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-lint = os.path.join(root, "target", "release", "connector-lint")
+lint = os.path.join(root, "target", "dist", "connector-lint")
 schema = os.path.join(root, "schemas", "appmixer.azuredevops.schema.json")
 yaml_dir = os.path.join(corpus, "yaml")
 json_dir = os.path.join(corpus, "json")

@@ -24,5 +24,5 @@ if [ ! -x "$tools/venv/bin/check-jsonschema" ]; then
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet 'check-jsonschema==0.39.*'
 fi
-cargo build --release --quiet
+cargo build --profile dist --quiet
 python3 bench/compare.py "$corpus" "$tools" "$runs"

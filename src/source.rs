@@ -184,10 +184,21 @@ fn walk_directory(root: &Path, errors: &mut Vec<InputError>) -> Vec<Input> {
         let Some(format) = Format::from_path(entry.path()) else {
             continue;
         };
-        // A symbolic link counts when it points at a regular file.
+        // A symbolic link counts when it points at a regular file; one that points nowhere (its
+        // target missing, or a loop) is a configuration file that cannot be read, not something
+        // to skip in silence: the run would pass without checking it.
         let is_file = entry.file_type().is_file()
             || (entry.path_is_symlink()
-                && fs::metadata(entry.path()).is_ok_and(|metadata| metadata.is_file()));
+                && match fs::metadata(entry.path()) {
+                    Ok(metadata) => metadata.is_file(),
+                    Err(error) => {
+                        errors.push(InputError::Unreadable {
+                            path: display_path(entry.path()),
+                            reason: error.to_string(),
+                        });
+                        false
+                    }
+                });
         if is_file {
             let display = display_path(entry.path());
             found.push(Input::File {
@@ -245,23 +256,27 @@ pub fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, ReadFailure> {
     match input {
         Input::Stdin { .. } => read_bounded(io::stdin().lock(), limit, 0),
         Input::File { path, display, .. } => {
-            let file = fs::File::open(path).map_err(|error| {
+            let unreadable = |error: io::Error| {
                 ReadFailure::Input(InputError::Unreadable {
                     path: display.clone(),
                     reason: error.to_string(),
                 })
-            })?;
-            let size = file.metadata().ok().map(|metadata| metadata.len());
-            if let Some(size) = size.filter(|size| *size > limit) {
+            };
+            let file = open_without_blocking(path).map_err(unreadable)?;
+            // What was opened is what counts: the path may have become a FIFO or a device since
+            // it was looked at.
+            let metadata = file.metadata().map_err(unreadable)?;
+            if !metadata.is_file() {
+                return Err(ReadFailure::Input(InputError::NotAFile(display.clone())));
+            }
+            let size = metadata.len();
+            if size > limit {
                 return Err(ReadFailure::Decode(DecodeProblem::TooLarge {
                     limit,
                     size: Some(size),
                 }));
             }
-            let read = match size {
-                Some(size) => read_file(file, limit, size as usize),
-                None => read_bounded(file, limit, 0),
-            };
+            let read = read_file(file, limit, size as usize);
             read.map_err(|failure| match failure {
                 ReadFailure::Input(InputError::Unreadable { reason, .. }) => {
                     ReadFailure::Input(InputError::Unreadable {
@@ -273,6 +288,20 @@ pub fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, ReadFailure> {
             })
         }
     }
+}
+
+/// Opens a file for reading without waiting: a FIFO without a writer would block a plain open
+/// forever, and a terminal device must not become the process's controlling terminal. Reads of
+/// a regular file are not affected by the flag.
+fn open_without_blocking(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
 }
 
 /// What went wrong while reading.
@@ -466,6 +495,48 @@ mod tests {
             Err(ReadFailure::Decode(DecodeProblem::TooLarge { .. }))
         ));
         assert_eq!(read_bounded(&data[..10], 10, 10).unwrap().len(), 10);
+    }
+
+    /// A path checked as a regular file can be something else by the time it is opened (swapped
+    /// by another process after the walk or the metadata check): what was opened is refused, and
+    /// a FIFO without a writer does not block the open.
+    #[cfg(unix)]
+    #[test]
+    fn what_was_opened_is_checked_not_what_was_looked_at() {
+        let swapped = |path: PathBuf| Input::File {
+            path,
+            display: "swapped.yaml".to_owned(),
+            format: Format::Yaml,
+        };
+        let refused = |result: Result<Vec<u8>, ReadFailure>| matches!(result, Err(ReadFailure::Input(InputError::NotAFile(name))) if name == "swapped.yaml");
+        // A device: it would read zeros up to the limit and be reported as too large.
+        assert!(refused(read_bytes(&swapped("/dev/zero".into()), 1024)));
+        // A directory.
+        let dir = tempfile::tempdir().unwrap();
+        assert!(refused(read_bytes(&swapped(dir.path().to_owned()), 1024)));
+
+        let fifo = dir.path().join("pipe.yaml");
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        // A hang guard, not a timing assertion: should the open block, a writer arrives after a
+        // minute and lets it end, so the assertion below fails instead of the test hanging.
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let guard = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                if finished
+                    .recv_timeout(std::time::Duration::from_secs(60))
+                    .is_err()
+                {
+                    let _ = fs::OpenOptions::new().write(true).open(&fifo);
+                }
+            })
+        };
+        let result = read_bytes(&swapped(fifo), 1024);
+        let _ = done.send(());
+        guard.join().unwrap();
+        assert!(refused(result));
     }
 
     /// The one-call read gets every byte whatever size the metadata claimed (a file that grew or

@@ -590,9 +590,52 @@ fn an_unreadable_file_is_an_input_error() {
     fs::set_permissions(&closed, fs::Permissions::from_mode(0o755)).expect("chmod back");
 }
 
+/// A dangling link found by a walk is a configuration file that cannot be read: exit 2 in every
+/// format, named on standard error and in the machine formats, while the files beside it are
+/// still checked. A dangling link without a configuration file's name is not one, and is skipped.
+#[test]
+fn a_dangling_link_in_a_walk_is_an_input_error() {
+    let dir = tempdir();
+    fs::write(
+        dir.path().join("azdo.yaml"),
+        "clientId: 3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\nclientSecret: ${AZDO_SECRET_FOR_LINK_TEST}\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink("moved-away.yaml", dir.path().join("prod.yaml")).expect("symlink");
+    std::os::unix::fs::symlink("moved-away", dir.path().join("notes")).expect("symlink");
+    for format in FORMATS {
+        let shown = run(&["check", ".", "--format", format], dir.path());
+        assert_no_crash(&shown, format);
+        assert_eq!(shown.status, 2, "{format}: {}", shown.stderr);
+        assert!(
+            shown.stderr.contains("`./prod.yaml` cannot be read"),
+            "{format}: {}",
+            shown.stderr
+        );
+        assert!(
+            !shown.stderr.contains("notes"),
+            "{format}: {}",
+            shown.stderr
+        );
+        // The formats that report unreadable inputs (the JSON and GitLab reports list files).
+        if ["sarif", "github", "azure", "junit"].contains(format) {
+            assert!(
+                shown.stdout.contains("prod.yaml"),
+                "{format}: {}",
+                shown.stdout
+            );
+        }
+        assert!(
+            shown.stdout.contains("azdo.yaml"),
+            "{format}: {}",
+            shown.stdout
+        );
+    }
+}
+
 /// Symbolic link loops in a directory walk: links to `.` and `..` (links to directories are not
-/// followed, so the walk ends), a link to itself and a two-link cycle (skipped in a walk; named
-/// directly, an input error). The real file in the same directory is still checked.
+/// followed, so the walk ends), a link to itself and a two-link cycle (input errors, in a walk
+/// and named directly). The real file in the same directory is still checked.
 #[test]
 fn symlink_loops_in_a_walk_end() {
     let dir = tempdir();
@@ -620,6 +663,15 @@ fn symlink_loops_in_a_walk_end() {
         .filter_map(|file| file["path"].as_str())
         .collect();
     assert_eq!(paths, ["tree/sub/azdo.yaml"], "{}", shown.stderr);
+    // The looping links are configuration files that cannot be read: named, not skipped.
+    assert_eq!(shown.status, 2, "{}", shown.stderr);
+    for name in ["tree/self.yaml", "tree/a.yaml", "tree/b.yaml"] {
+        assert!(
+            shown.stderr.contains(&format!("`{name}` cannot be read")),
+            "{name}: {}",
+            shown.stderr
+        );
+    }
     for name in ["tree/self.yaml", "tree/a.yaml"] {
         let shown = run(&["check", name], dir.path());
         assert_no_crash(&shown, name);

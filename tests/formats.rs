@@ -295,8 +295,16 @@ fn github_commands_carry_every_annotation_field() {
     assert_eq!(commands.len(), fixture_totals().all());
     for command in &commands {
         assert!(["error", "warning", "notice"].contains(&command.command.as_str()));
-        for key in ["file", "line", "col", "endLine", "endColumn", "title"] {
+        for key in ["file", "line", "endLine", "title"] {
             assert!(command.properties.contains_key(key), "{key} in {command:?}");
+        }
+        let one_line = command.properties["line"] == command.properties["endLine"];
+        for key in ["col", "endColumn"] {
+            assert_eq!(
+                command.properties.contains_key(key),
+                one_line,
+                "{key} in {command:?}"
+            );
         }
     }
     let notice = commands
@@ -308,6 +316,43 @@ fn github_commands_carry_every_annotation_field() {
         notice.properties["file"],
         "fixtures/formats/nested/service-config.json"
     );
+}
+
+/// GitHub accepts `col` and `endColumn` only when the annotation starts and ends on one line: a
+/// finding over several lines (a block scalar, a whole record) sends its lines alone, and the
+/// one-line findings of the same file keep their columns.
+#[test]
+fn github_multi_line_findings_send_lines_without_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("azdo.yaml"),
+        "serviceId: appmixer:azuredevops\nclientId: |\n  not-a-guid\n  second line\nredirectUri: http://api.acme.appmixer.cloud/auth/azuredevops/callback\n",
+    )
+    .expect("write");
+    let output = run_in(dir.path(), &["check", "azdo.yaml", "--format", "github"]);
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    let commands: Vec<WorkflowCommand> =
+        output.stdout.lines().map(parse_workflow_command).collect();
+    let find = |code: &str| {
+        commands
+            .iter()
+            .find(|command| command.properties["title"] == code)
+            .unwrap_or_else(|| panic!("{code} in {}", output.stdout))
+    };
+    for code in ["client-id/not-guid", "key/missing"] {
+        let command = find(code);
+        assert_ne!(
+            command.properties["line"], command.properties["endLine"],
+            "{command:?}"
+        );
+        assert!(!command.properties.contains_key("col"), "{command:?}");
+        assert!(!command.properties.contains_key("endColumn"), "{command:?}");
+    }
+    let one_line = find("redirect-uri/insecure-scheme");
+    assert_eq!(one_line.properties["line"], "5");
+    assert_eq!(one_line.properties["endLine"], "5");
+    assert_eq!(one_line.properties["col"], "14");
+    assert!(one_line.properties.contains_key("endColumn"));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -68,9 +68,16 @@ pub fn render(files: &[RedactedFile], run: Run<'_>) -> String {
             }
             if let Some(location) = &diagnostic.location {
                 properties.push(format!("line={}", location.start.line));
-                properties.push(format!("col={}", location.start.column));
+                // GitHub takes the columns only within one line (the Actions toolkit's
+                // annotation properties say so); a span over several lines gets lines alone.
+                let one_line = location.start.line == location.end.line;
+                if one_line {
+                    properties.push(format!("col={}", location.start.column));
+                }
                 properties.push(format!("endLine={}", location.end.line));
-                properties.push(format!("endColumn={}", location.end.column));
+                if one_line {
+                    properties.push(format!("endColumn={}", location.end.column));
+                }
                 prefix = format!(
                     "{}:{}:{}: ",
                     path.unwrap_or("stdin"),

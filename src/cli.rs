@@ -34,7 +34,8 @@ pub enum Command {
     },
     /// Explain a diagnostic code: what it catches, why it matters, how to fix it.
     Explain {
-        /// A code such as `client-secret/looks-like-secret-id`; `--list` shows every code.
+        /// A code such as `client-secret/looks-like-secret-id` (`--list` shows every code), or a
+        /// connector's service id such as `appmixer:microsoft` (its keys, callback and setup).
         #[arg(required_unless_present = "list")]
         code: Option<String>,
         /// List every code with its severity and title.

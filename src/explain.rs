@@ -47,6 +47,79 @@ pub fn closest_codes(code: &str) -> Vec<&'static str> {
     scored.into_iter().take(3).map(|(_, id)| id).collect()
 }
 
+/// What connector-lint knows of a connector, from its profile: `explain SERVICE` in a terminal,
+/// and a section of `docs/rules.md` (Markdown is plain text there too).
+pub fn connector(profile: &Profile) -> String {
+    let mut out = format!(
+        "{id}: the {title}\n\nCallback (the Web redirect URI to register): `<Appmixer API URL>{callback}`\n",
+        id = profile.service_id,
+        title = profile.title(),
+        callback = profile.callback_path,
+    );
+    for path in profile.extra_redirect_paths {
+        out.push_str(&format!(
+            "Other redirect URI it uses (not the OAuth callback): `<Appmixer API URL>{path}`\n"
+        ));
+    }
+    let version = match profile.sign_in.version {
+        crate::connectors::EndpointVersion::V2 => "v2.0 endpoints",
+        crate::connectors::EndpointVersion::V1 => "v1 endpoints (`resource=`; consent is static)",
+    };
+    out.push_str(&format!(
+        "Sign-in: {version} of {}, tenant `{}` unless the account names one\n",
+        profile.sign_in.authority, profile.sign_in.default_tenant
+    ));
+    out.push_str(&format!(
+        "Probe (`--probe`): a client-credentials token for {} (scope `{}`)\n",
+        profile.probe.resource, profile.probe.scope
+    ));
+    let accepted = profile
+        .accepted_account_types()
+        .iter()
+        .map(|name| format!("\"{name}\""))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    out.push_str(&format!("Supported account types of the app: {accepted}\n"));
+    match &profile.permission {
+        Some(permission) => out.push_str(&format!(
+            "Delegated permission the app must list: {} > {} ({}; {})\n",
+            permission.resource,
+            permission.scope,
+            permission.severity.as_str(),
+            permission.why
+        )),
+        None => out.push_str(
+            "Delegated permission the app must list: none ahead of time (each component asks for its own)\n",
+        ),
+    }
+    out.push_str(&format!(
+        "Secret variable of the starter configuration (`init {}`): `{}`\n\nKeys:\n",
+        profile.service_id, profile.secret_variable
+    ));
+    for key in profile.keys {
+        let required = if key.required { "required" } else { "optional" };
+        let reader = if key.read_by_appmixer {
+            "read by Appmixer"
+        } else {
+            "read only by connector-lint"
+        };
+        out.push_str(&format!(
+            "  {name} ({required}, {reader}): {title}. {description}\n",
+            name = key.name,
+            title = key.title,
+            description = key.description,
+        ));
+    }
+    out.push_str("\nSetup (Microsoft Entra ID > App registrations):\n");
+    for (number, step) in setup_steps(profile, "https://api.<subdomain>.appmixer.cloud")
+        .iter()
+        .enumerate()
+    {
+        out.push_str(&format!("  {}. {step}\n", number + 1));
+    }
+    out
+}
+
 /// The starter configuration `init` prints for a connector, drawn from its profile. It is meant
 /// to be linted as it is: until the admin fills it in, `check` reports exactly the things left to
 /// do (the comments say which), and nothing else.
@@ -272,6 +345,27 @@ pub fn docs_markdown() -> String {
     out.push_str("Every diagnostic `connector-lint` reports, with its severity, why it matters and how to fix it.\n");
     out.push_str("`connector-lint explain CODE` prints the same text in a terminal; `connector-lint explain --list` lists the codes.\n");
     out.push_str("Messages and help in a report are specific to the value found; this page is the general rule.\n");
+    out.push_str("\n## Connectors\n\nThe connectors connector-lint checks, as their profiles describe them (`connector-lint explain SERVICE` prints the same).\n");
+    for profile in crate::connectors::PROFILES {
+        let text = connector(profile);
+        let (heading, body) = text.split_once("\n\n").unwrap_or((&text, ""));
+        out.push_str(&format!(
+            "\n### `{}`\n\n{}\n\n",
+            profile.service_id,
+            heading.split_once(": ").map_or(heading, |(_, title)| title)
+        ));
+        for line in body.lines() {
+            if let Some(item) = line.strip_prefix("  ") {
+                out.push_str(&format!("- {item}\n"));
+            } else if line.is_empty() {
+                out.push('\n');
+            } else if line.ends_with(':') {
+                out.push_str(&format!("**{}**\n\n", line.trim_end_matches(':')));
+            } else {
+                out.push_str(&format!("{line}  \n"));
+            }
+        }
+    }
     let mut titles: Vec<&str> = CATALOGUE.iter().map(section_of).collect();
     titles.dedup();
     for title in titles {

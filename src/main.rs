@@ -108,6 +108,9 @@ fn run_explain(code: Option<&str>, list: bool) -> u8 {
         return print(&explain::list());
     }
     let code = code.unwrap_or_default();
+    if let Some(profile) = connectors::by_service_id(code) {
+        return print(&explain::connector(profile));
+    }
     match Code::from_id(code) {
         Some(code) => print(&explain::explain(code.rule())),
         None => {

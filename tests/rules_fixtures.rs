@@ -12,7 +12,35 @@ use std::path::{Path, PathBuf};
 use connector_lint::catalogue::{CATALOGUE, Code};
 use serde_json::Value;
 
-const SECRET_VARIABLES: &[&str] = &["AZDO_CLIENT_SECRET", "AZDO_LEGACY_SECRET"];
+const SECRET_VARIABLES: &[&str] = &[
+    "AZDO_CLIENT_SECRET",
+    "AZDO_LEGACY_SECRET",
+    "MICROSOFT_CLIENT_SECRET",
+    "DYNAMICS_CLIENT_SECRET",
+];
+
+/// Codes that cannot fire for some connectors: the Azure DevOps resource id is its own code only
+/// for the Azure DevOps connector (elsewhere it is `client-id/resource-app-id`).
+const NOT_FOR: &[(&str, &str)] = &[
+    ("client-id/azure-devops-resource", "appmixer:microsoft"),
+    (
+        "client-id/azure-devops-resource",
+        "appmixer:microsoft:dynamics",
+    ),
+];
+
+/// The connector a fixture is a record of: its `serviceId`, else the default.
+fn service_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix("serviceId:"))
+        .map(|service| service.trim().trim_matches(['"', '\'']).to_owned())
+        .unwrap_or_else(|| {
+            connector_lint::connectors::default_profile()
+                .service_id
+                .to_owned()
+        })
+}
 
 /// The families of the SPEC's Values table; `tenant/not-specific` belongs to `--probe`.
 fn values_codes() -> Vec<&'static str> {
@@ -151,18 +179,25 @@ fn every_values_code_has_a_fixture_and_a_near_miss() {
         } else {
             Vec::new()
         };
-        let fires = files
-            .iter()
-            .filter(|f| name_of(f).starts_with("fires"))
-            .count();
-        let near = files
-            .iter()
-            .filter(|f| name_of(f).starts_with("near-miss"))
-            .count();
-        if fires == 0 || near == 0 {
-            problems.push(format!(
-                "{code}: {fires} fires and {near} near-miss fixtures in {dir:?}"
-            ));
+        // Every code that applies to a connector fires on a record of that connector, and has
+        // a near miss there.
+        for profile in connector_lint::connectors::PROFILES {
+            let service = profile.service_id;
+            if NOT_FOR.contains(&(code, service)) {
+                continue;
+            }
+            let of_service = |prefix: &str| {
+                files
+                    .iter()
+                    .filter(|f| name_of(f).starts_with(prefix) && service_of(f) == service)
+                    .count()
+            };
+            let (fires, near) = (of_service("fires"), of_service("near-miss"));
+            if fires == 0 || near == 0 {
+                problems.push(format!(
+                    "{code} ({service}): {fires} fires and {near} near-miss fixtures in {dir:?}"
+                ));
+            }
         }
     }
     for entry in std::fs::read_dir(&directory)
@@ -276,6 +311,14 @@ fn valid_environment() -> Fixture {
             (
                 "AZDO_LEGACY_SECRET".into(),
                 "Tq3+vX9/kLm2Rp8sW1yZ4aB6cD0eF7g=".into(),
+            ),
+            (
+                "MICROSOFT_CLIENT_SECRET".into(),
+                "Ms18Q~Microsoft.Connector-Secret_0123456".into(),
+            ),
+            (
+                "DYNAMICS_CLIENT_SECRET".into(),
+                "Dy48Q~Dynamics.Connector-Secret_01234567".into(),
             ),
         ],
         ..Fixture::default()

@@ -27,6 +27,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod env;
 pub mod explain;
+pub mod http;
 pub mod outcome;
 pub mod probe;
 pub mod record;

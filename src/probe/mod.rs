@@ -11,7 +11,6 @@
 pub mod classify;
 pub mod entra;
 
-use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -134,7 +133,7 @@ impl Settings {
     }
 
     pub fn is_loopback(&self) -> bool {
-        is_loopback(&self.authority)
+        crate::http::is_loopback(&self.authority)
     }
 }
 
@@ -155,22 +154,13 @@ pub fn parse_authority(text: &str) -> Result<Url, SettingsError> {
     }
     match url.scheme() {
         "https" => {}
-        "http" if is_loopback(&url) => {}
+        "http" if crate::http::is_loopback(&url) => {}
         _ => return Err(SettingsError::Insecure(text.to_owned())),
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(SettingsError::QueryOrFragment(text.to_owned()));
     }
     Ok(url)
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
 }
 
 /// Parses `--timeout`: seconds, whole or decimal, more than 0 and at most 300.

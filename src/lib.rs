@@ -19,6 +19,7 @@
 //! assert_eq!((location.start.line, location.start.column), (1, 1));
 //! ```
 
+pub mod appmixer;
 pub mod catalogue;
 pub mod check;
 pub mod cli;

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod appmixer;
 pub mod faults;
 
 use std::io::{BufRead, BufReader, Write};

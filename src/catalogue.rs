@@ -261,7 +261,7 @@ catalogue! {
         fix: "Use the Directory (tenant) ID from the app registration's Overview page (`--tenant` or `tenantId`).";
     ProbeOk = "probe/ok", Info,
         title: "Entra issued a token: tenant, client id and secret work",
-        why: "The probe proved that the tenant exists, the app is in it and the secret is valid. It does not prove the redirect URI registration or the delegated `user_impersonation` consent.",
+        why: "The probe proved that the tenant exists, the app is in it and the secret is valid. The token alone does not prove the app registration (the `registration/*` findings do, when the probe can read it) nor consent in the customers' tenants.",
         fix: "Nothing to do.";
     ProbeTenantRequired = "probe/tenant-required", Error,
         title: "No tenant to probe against",
@@ -319,6 +319,50 @@ catalogue! {
         title: "Entra gave an answer the probe does not classify",
         why: "The answer was not a token and not a known error: no verdict.",
         fix: "Read Entra's code and description in the message; look the AADSTS code up in Microsoft's error reference.";
+    RegistrationOk = "registration/ok", Info,
+        title: "The app registration matches the connector's setup guide",
+        why: "The registration was read, through Microsoft Graph with the probe's own credentials (`--probe`) or from `--app-registration FILE`, and its supported account types, the Web redirect URI, the delegated permission the connector needs, public client flows, Microsoft's disabled flag and the expiry of the record's secret are as the setup guide asks. A registration cannot show consent: each customer's tenant still consents at its first sign-in.",
+        fix: "Nothing to do.";
+    RegistrationNotMultitenant = "registration/not-multitenant", Error,
+        title: "The app's supported account types do not allow the accounts the connector signs in",
+        why: "`signInAudience` decides whose accounts may sign in. The connectors sign in users of any organization (through `organizations` or `common`), which a single-tenant app refuses with AADSTS50194, and a personal-accounts-only app refuses work accounts. Where the account type only narrows who can connect (work accounts only, or a single tenant with the Microsoft connector's `microsoftTenant` on) the finding is an info or a warning instead of an error.",
+        fix: "In Microsoft Entra ID > App registrations > your app > Authentication, set Supported account types to \"Accounts in any organizational directory\" (the Microsoft connector: \"Accounts in any organizational directory and personal Microsoft accounts\"), or set `signInAudience` in the Manifest.";
+    RegistrationRedirectUriNotRegistered = "registration/redirect-uri-not-registered", Error,
+        title: "The connector's callback is not among the app's Web redirect URIs",
+        why: "Entra sends the authorization code only to a redirect URI registered on the app, compared character for character (letter case of the path and a trailing slash included); for any other URI the sign-in fails with AADSTS50011.",
+        fix: "In Microsoft Entra ID > App registrations > your app > Authentication > Web > Redirect URIs, add `<Appmixer API URL>/auth/<connector>/callback` exactly; the message names the nearest registered URI and how it differs.";
+    RegistrationRedirectUriWrongPlatform = "registration/redirect-uri-wrong-platform", Error,
+        title: "The callback is registered under Single-page application or Mobile and desktop, not Web",
+        why: "Appmixer redeems the authorization code on its server with the client secret. Entra refuses that for a redirect URI of the Single-page application platform (AADSTS9002327) and for a public client's (AADSTS700025).",
+        fix: "In Microsoft Entra ID > App registrations > your app > Authentication, remove the URI from its platform and add it under Web (Add a platform > Web).";
+    RegistrationPermissionMissing = "registration/permission-missing", Warning,
+        title: "The delegated permission the connector needs is not listed under API permissions",
+        why: "A connector that signs in through the v1 endpoint (Dynamics 365) gets consent only for the permissions the app lists: without `user_impersonation` the first sign-in fails with AADSTS650057, so there the finding is an error. Through the v2.0 endpoint (Azure DevOps) the permission can still be asked for at sign-in, so there it is a warning: customer admins see it only then and cannot consent ahead of time.",
+        fix: "In Microsoft Entra ID > App registrations > your app > API permissions, choose Add a permission > the connector's resource (Azure DevOps, Dynamics CRM) > Delegated permissions > user_impersonation, then Add permissions.";
+    RegistrationSecretExpired = "registration/secret-expired", Error,
+        title: "The client secret has passed its end date",
+        why: "The record's secret, found among the app's client secrets by its hint (the first three characters Entra keeps of each, never shown), has expired: every token request fails (AADSTS7000222), so every sign-in and every connected account stops working.",
+        fix: "In Microsoft Entra ID > App registrations > your app > Certificates & secrets, create a new client secret, paste its Value into `clientSecret` in the Appmixer Backoffice, and delete the expired one.";
+    RegistrationSecretExpiring = "registration/secret-expiring", Warning,
+        title: "The client secret expires within the warning window",
+        why: "On the day the secret expires every connected account stops working at once. The window is `--expiry-warning DAYS` (default 30); the message gives the date, the days left, and the secret's description and Secret ID.",
+        fix: "Before that day, create a new client secret under Certificates & secrets, paste its Value into `clientSecret` in the Appmixer Backoffice, and delete the old one once nothing uses it.";
+    RegistrationSecretNotFound = "registration/secret-not-found", Warning,
+        title: "None of the app's client secrets is the record's secret",
+        why: "No client secret of the app starts with the characters the record's secret starts with (Entra keeps the first three of each as its hint): the secret belongs to another app registration or was deleted, and token requests with it fail (AADSTS7000215).",
+        fix: "Check that `clientId` is the Application (client) ID of the app the secret was created on; otherwise create a new client secret under Certificates & secrets and paste its Value.";
+    RegistrationPublicClient = "registration/public-client", Warning,
+        title: "\"Allow public client flows\" is on",
+        why: "`isFallbackPublicClient` makes Entra treat the app as a public client wherever it cannot tell the client type; a public client cannot keep a secret, and the secret Appmixer sends may be refused (AADSTS700025). The connectors need a confidential (Web) client.",
+        fix: "In Microsoft Entra ID > App registrations > your app > Authentication > Advanced settings, set \"Allow public client flows\" to No.";
+    RegistrationDisabled = "registration/disabled", Error,
+        title: "Microsoft disabled the app registration",
+        why: "`disabledByMicrosoftStatus` is set when Microsoft disables an app (for a violation of its Services Agreement, or suspicious activity): nobody can sign in through it.",
+        fix: "Read the notice on the app's Overview page and contact Microsoft support; if the app cannot be restored, register a new one and configure the connector with it.";
+    RegistrationUnreadable = "registration/unreadable", Warning,
+        title: "The app registration could not be read: no verdict",
+        why: "Graph refused or did not find the application object (an app reads its own registration only in its home tenant, and a tenant may require a permission for it), throttled or failed, or its answer left out what a check needs; or the app is not in `--app-registration FILE`. Nothing about the registration is then claimed either way, and the run exits with status 3 when there is no error.",
+        fix: "Probe the app's home tenant (`--tenant <Directory (tenant) ID>`; the message names it when Graph did), or check the registration offline: `az ad app show --id <clientId> > app.json`, then `--app-registration app.json`.";
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::connectors::{self, Profile};
 use crate::probe::{self, Cloud};
+use crate::registration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -181,6 +182,33 @@ pub struct CheckArgs {
         help_heading = "Probe"
     )]
     pub timeout: Option<Duration>,
+
+    /// The Microsoft Graph URL the probe reads the app registration from, instead of the cloud's
+    /// (graph.microsoft.com, graph.microsoft.us, microsoftgraph.chinacloudapi.cn): https only
+    /// (http on a loopback address, for tests).
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "probe",
+        conflicts_with = "app_registration",
+        help_heading = "App registration"
+    )]
+    pub graph_url: Option<String>,
+
+    /// Warn about a client secret that expires within this many days [default: 30].
+    #[arg(
+        long,
+        value_name = "DAYS",
+        value_parser = registration::parse_expiry_warning,
+        help_heading = "App registration"
+    )]
+    pub expiry_warning: Option<u32>,
+
+    /// Check the app registrations offline, from this file instead of Microsoft Graph: what
+    /// `az ad app show --id <clientId>` prints (one application object, or a list of them),
+    /// matched to records by `appId`. Nothing is sent anywhere.
+    #[arg(long, value_name = "FILE", help_heading = "App registration")]
+    pub app_registration: Option<PathBuf>,
 }
 
 /// A supported connector's service id, with a did-you-mean for a near miss.

@@ -254,12 +254,7 @@ pub fn starter_config(profile: &Profile) -> String {
 
 /// The five steps of the setup guide, for the connector.
 pub fn setup_steps(profile: &Profile, example_host: &str) -> Vec<String> {
-    let accounts = profile
-        .accepted_account_types()
-        .iter()
-        .map(|name| format!("\"{name}\""))
-        .collect::<Vec<_>>()
-        .join(" or ");
+    let accounts = profile.accepted_account_types_quoted();
     let permission = match &profile.permission {
         Some(permission) => format!(
             "API permissions > Add a permission > {} > Delegated permissions > {}.",
@@ -316,6 +311,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
         ],
     ),
     ("Probe", &["probe/"]),
+    ("App registration", &["registration/"]),
 ];
 
 /// The path of the generated page, relative to the repository.

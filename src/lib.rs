@@ -32,6 +32,7 @@ pub mod http;
 pub mod outcome;
 pub mod probe;
 pub mod record;
+pub mod registration;
 pub mod report;
 pub mod rules;
 pub mod schema;

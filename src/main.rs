@@ -11,7 +11,9 @@ use connector_lint::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, St
 use connector_lint::report::{self, Format, Graphics, Style};
 use connector_lint::rules::RuleContext;
 use connector_lint::source::{self, Format as SourceFormat};
-use connector_lint::{check_inputs, check_to_json, connectors, explain, probe, schema};
+use connector_lint::{
+    check_inputs, check_to_json, connectors, explain, probe, registration, schema,
+};
 
 fn main() -> ExitCode {
     // Commit allocator memory as it is used rather than a segment or arena at a time: it keeps
@@ -202,6 +204,19 @@ fn run_check(args: CheckArgs) -> u8 {
     } else {
         None
     };
+    // A registration file is read and judged whole before anything else is read or sent.
+    let registrations = match args
+        .app_registration
+        .as_deref()
+        .map(registration::file::load)
+    {
+        None => None,
+        Some(Ok(registrations)) => Some(registrations),
+        Some(Err(error)) => {
+            eprintln!("error: {error}");
+            return 2;
+        }
+    };
     let stdin_format = match args.stdin_format {
         StdinFormat::Yaml => SourceFormat::Yaml,
         StdinFormat::Json => SourceFormat::Json,
@@ -232,15 +247,18 @@ fn run_check(args: CheckArgs) -> u8 {
             );
         }
     }
+    let registration_settings =
+        registration::Settings::at_now(api_url.clone(), args.expiry_warning);
+    let needs_records = probe_settings.is_some() || registrations.is_some();
     let options = Options {
         max_file_size: args.max_file_size,
         rules: RuleContext { api_url },
-        keep_sources: args.format == OutputFormat::Human || probe_settings.is_some(),
-        keep_records: probe_settings.is_some(),
+        keep_sources: args.format == OutputFormat::Human || needs_records,
+        keep_records: needs_records,
         service: args.service,
         ..Options::default()
     };
-    if args.format == OutputFormat::Json && probe_settings.is_none() {
+    if args.format == OutputFormat::Json && !needs_records {
         return check_streaming_json(
             inputs,
             input_errors,
@@ -255,6 +273,9 @@ fn run_check(args: CheckArgs) -> u8 {
     input_errors.extend(read_errors);
     let probe_summary = probe_settings
         .map(|settings| probe::run(&mut report, &settings, std::io::stderr().is_terminal()));
+    let registration_summary = registrations
+        .as_ref()
+        .map(|file| registration::check_file(&mut report, file, &registration_settings));
 
     let format = match args.format {
         OutputFormat::Human => Format::Human,
@@ -281,6 +302,9 @@ fn run_check(args: CheckArgs) -> u8 {
         report::write_run(&report, format, style, run, &mut out)?;
         if let (Format::Human, Some(summary)) = (format, &probe_summary) {
             out.write_all(report::human::probe_note(summary).as_bytes())?;
+        }
+        if let (Format::Human, Some(summary)) = (format, &registration_summary) {
+            out.write_all(registration::note(summary).as_bytes())?;
         }
         out.flush()
     };

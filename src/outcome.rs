@@ -130,7 +130,7 @@ impl Report {
     }
 }
 
-/// Probe outcomes that are no verdict on the credentials.
+/// Probe outcomes that are no verdict on the credentials, or on the app registration.
 pub fn is_inconclusive(code: Code) -> bool {
     matches!(
         code,
@@ -138,6 +138,7 @@ pub fn is_inconclusive(code: Code) -> bool {
             | Code::ProbeUnreachable
             | Code::ProbeUnexpectedResponse
             | Code::ProbeBlockedByPolicy
+            | Code::RegistrationUnreadable
     )
 }
 

@@ -325,6 +325,15 @@ impl Profile {
             .filter_map(|account| account_type_name(account.audience))
             .collect()
     }
+
+    /// [`Profile::accepted_account_types`] for a sentence: `"A" or "B"`.
+    pub fn accepted_account_types_quoted(&self) -> String {
+        self.accepted_account_types()
+            .iter()
+            .map(|name| format!("\"{name}\""))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
 }
 
 /// The portal's name of a `signInAudience`.

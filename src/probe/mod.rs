@@ -18,7 +18,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::catalogue::Code;
+use crate::catalogue::{Code, Severity};
 use crate::connectors::{KeyKind, Profile};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::document::{self, pointer};
@@ -450,7 +450,7 @@ const NEW_SECRET: &str = "In the Azure portal open Microsoft Entra ID > App regi
 
 /// " (from the environment variable `NAME`)": not the `${NAME}` spelling, which is the secret's
 /// source text and so masked by the report layer wherever it appears.
-fn secret_source(origin: &Origin) -> String {
+pub(crate) fn secret_source(origin: &Origin) -> String {
     match origin {
         Origin::Literal => String::new(),
         Origin::Environment(names) => {
@@ -537,7 +537,7 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
     }
 
     let mut summary = Summary::default();
-    let mut findings: Vec<(usize, usize, Finding)> = Vec::new();
+    let mut findings: Vec<Placed> = Vec::new();
     let mut jobs = Vec::new();
     for (file_index, file) in report.files.iter().enumerate() {
         for (record_index, checked) in file.records.iter().enumerate() {
@@ -546,7 +546,12 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
                 Plan::Skip => summary.skipped += 1,
                 Plan::Refuse(finding) => {
                     summary.refused += 1;
-                    findings.push((file_index, record_index, finding));
+                    findings.push(Placed {
+                        file: file_index,
+                        record: record_index,
+                        finding,
+                        severity: None,
+                    });
                 }
                 Plan::Probe { tenant, from_file } => {
                     if let (Some(client_id), Some(secret)) =
@@ -626,7 +631,12 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
         finding.help = finding
             .help
             .map(|help| crate::report::redact::scrub(&help, &secrets));
-        findings.push((job.file, job.record, finding));
+        findings.push(Placed {
+            file: job.file,
+            record: job.record,
+            finding,
+            severity: None,
+        });
     }
     drop(jobs);
 
@@ -636,7 +646,7 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
 
 /// The secret as it is and as the token request carries it (`application/x-www-form-urlencoded`,
 /// where e.g. `~` becomes `%7E`).
-fn secret_spellings(secret: &SecretString) -> [SecretString; 2] {
+pub(crate) fn secret_spellings(secret: &SecretString) -> [SecretString; 2] {
     let encoded: String =
         url::form_urlencoded::byte_serialize(secret.expose_secret().as_bytes()).collect();
     [secret.clone(), SecretString::from(encoded)]
@@ -703,13 +713,23 @@ fn progress_bar(count: usize) -> ProgressBar {
     bar
 }
 
+/// A finding about one record of a report (by index), and its severity when it is not the
+/// catalogue's.
+pub(crate) struct Placed {
+    pub file: usize,
+    pub record: usize,
+    pub finding: Finding,
+    pub severity: Option<Severity>,
+}
+
 /// Adds findings to their files as diagnostics located on their key (or the record), skipping
 /// any the rules already reported at the same place.
-fn attach(report: &mut Report, findings: Vec<(usize, usize, Finding)>) {
-    let mut by_file: Vec<Vec<(usize, Finding)>> = report.files.iter().map(|_| Vec::new()).collect();
-    for (file, record, finding) in findings {
-        if let Some(list) = by_file.get_mut(file) {
-            list.push((record, finding));
+pub(crate) fn attach(report: &mut Report, findings: Vec<Placed>) {
+    let mut by_file: Vec<Vec<(usize, Finding, Option<Severity>)>> =
+        report.files.iter().map(|_| Vec::new()).collect();
+    for placed in findings {
+        if let Some(list) = by_file.get_mut(placed.file) {
+            list.push((placed.record, placed.finding, placed.severity));
         }
     }
     for (file, findings) in report.files.iter_mut().zip(by_file) {
@@ -718,7 +738,7 @@ fn attach(report: &mut Report, findings: Vec<(usize, usize, Finding)>) {
         }
         // The tree is not kept after checking; loading again is cheap next to a network request.
         let loaded = file.source.as_ref().map(document::load);
-        for (record_index, finding) in findings {
+        for (record_index, finding, severity) in findings {
             let Some(checked) = file.records.get(record_index) else {
                 continue;
             };
@@ -762,6 +782,9 @@ fn attach(report: &mut Report, findings: Vec<(usize, usize, Finding)>) {
                 continue;
             }
             let mut diagnostic = Diagnostic::new(finding.code, finding.message);
+            if let Some(severity) = severity {
+                diagnostic.severity = severity;
+            }
             if let Some(help) = finding.help {
                 diagnostic = diagnostic.with_help(help);
             }

@@ -108,6 +108,20 @@ pub fn scrub(text: &str, secrets: &[SecretString]) -> String {
     out
 }
 
+/// Replaces every occurrence of a fragment of a secret in free text, however short: a credential's
+/// `hint` holds the first three characters of a secret, too short for [`scrub`], which leaves short
+/// values alone because they stand in ordinary words. Only for text that came from outside.
+pub fn scrub_fragments(text: &str, fragments: &[SecretString]) -> String {
+    let mut out = text.to_owned();
+    for fragment in fragments {
+        let value = fragment.expose_secret();
+        if !value.is_empty() && out.contains(value) {
+            out = out.replace(value, "***");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +207,8 @@ mod tests {
         );
         let short = vec![SecretString::from("ab".to_owned())];
         assert_eq!(scrub("about", &short), "about");
+        assert_eq!(scrub_fragments("about", &short), "***out");
+        let empty = vec![SecretString::from(String::new())];
+        assert_eq!(scrub_fragments("about", &empty), "about");
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod appmixer;
 pub mod faults;
+pub mod graph;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -363,6 +363,14 @@ catalogue! {
         title: "The app registration could not be read: no verdict",
         why: "Graph refused or did not find the application object (an app reads its own registration only in its home tenant, and a tenant may require a permission for it), throttled or failed, or its answer left out what a check needs; or the app is not in `--app-registration FILE`. Nothing about the registration is then claimed either way, and the run exits with status 3 when there is no error.",
         fix: "Probe the app's home tenant (`--tenant <Directory (tenant) ID>`; the message names it when Graph did), or check the registration offline: `az ad app show --id <clientId> > app.json`, then `--app-registration app.json`.";
+    SuppressionUnused = "suppression/unused", Warning,
+        title: "An inline suppression that suppresses nothing",
+        why: "A `# connector-lint: ignore[CODE]` comment that no longer matches a finding on its line (the problem was fixed, the code was misspelled, or the comment moved) would silently hide the next finding of that code there; stale suppressions pile up and nobody knows which still matter.",
+        fix: "Remove the code from the comment, or the whole comment when it names nothing else. The comment belongs at the end of the line where the finding starts, or alone on the line above it.";
+    EnvNotChecked = "env/not-checked", Info,
+        title: "A `${NAME}` reference whose variable is not set, under `--allow-unset-env`",
+        why: "Where secrets are not available (a pull request from a fork, a local hook), `--allow-unset-env` (or `allow-unset-env = true`) turns an unset variable into this note instead of `env/undefined`: the value was not checked, and neither were the rules about it. It never passes a value that was checked.",
+        fix: "Nothing to do in such a run; the run that deploys must have the variable set (and checks it).";
 }
 
 #[cfg(test)]

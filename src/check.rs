@@ -6,6 +6,7 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::catalogue::Code;
+use crate::config::Policy;
 use crate::connectors::{self, KeyKind, Profile, ServiceMatch};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::document::{self, Node, Value, pointer};
@@ -33,6 +34,10 @@ pub struct Options {
     pub keep_records: bool,
     /// `--service`: the connector of records that name none.
     pub service: Option<&'static Profile>,
+    /// What is suppressed, and per-path API URLs (`--ignore`, the project file).
+    pub policy: Arc<Policy>,
+    /// `--allow-unset-env`: an unset `${NAME}` is `env/not-checked` (info), not `env/undefined`.
+    pub allow_unset_env: bool,
 }
 
 impl Default for Options {
@@ -44,6 +49,8 @@ impl Default for Options {
             keep_sources: true,
             keep_records: true,
             service: None,
+            policy: Arc::new(Policy::default()),
+            allow_unset_env: false,
         }
     }
 }
@@ -105,8 +112,23 @@ fn decode_failure(name: String, format: source::Format, problem: DecodeProblem) 
 
 /// Checks a decoded text.
 pub fn check_source(source: SourceText, options: &Options) -> FileReport {
+    // A per-path API URL of the project file replaces the run's for this file.
+    let per_file;
+    let options = match options.policy.api_url_for(&source.name) {
+        Some(api_url) => {
+            let mut rules = options.rules.clone();
+            rules.api_url = Some(api_url.clone());
+            per_file = Options {
+                rules,
+                ..options.clone()
+            };
+            &per_file
+        }
+        None => options,
+    };
     let mut report = FileReport::empty(source.name.clone());
     let loaded = document::load(&source);
+    report.looks_like_config = looks_like_config(&source, &loaded);
     let mut diagnostics = Vec::new();
 
     let mut in_trees = secrets::TreeSecrets::default();
@@ -199,6 +221,12 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     report
         .secrets
         .dedup_by(|a, b| a.expose_secret() == b.expose_secret());
+    // After every secret is known: suppression only drops findings, it never decides masking.
+    let inline = crate::suppress::find_inline(&source, &loaded.documents);
+    let ignores = options.policy.ignores_for(&source.name);
+    if !inline.is_empty() || !ignores.is_empty() {
+        report.suppressed = crate::suppress::apply(&source, inline, &ignores, &mut diagnostics);
+    }
     report.diagnostics = diagnostics;
     if options.keep_sources {
         report.source = Some(source);
@@ -216,6 +244,35 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     }
     report.sort();
     report
+}
+
+/// Whether a loaded file is, or may be, a connector configuration: a record holds a key of a
+/// connector or a near miss of one, it lies where Appmixer's key store keeps connector keys, or it
+/// cannot be told (it does not load, or holds nothing). Workflows and `package.json` are not.
+fn looks_like_config(source: &SourceText, loaded: &document::Loaded) -> bool {
+    if loaded.error.is_some()
+        || loaded.documents.is_empty()
+        || connectors::service_from_key_store_path(&source.name).is_some()
+    {
+        return true;
+    }
+    let connector_key = |key: &str| {
+        connectors::PROFILES.iter().any(|profile| {
+            profile.key(key).is_some() || schema::suggest_key(profile, key).is_some()
+        })
+    };
+    // Something else's configuration: a mapping with keys, none a connector's. An empty
+    // mapping, a scalar or a list of scalars is checked (and reported as the broken record it is).
+    let foreign = |node: &Node| match &node.value {
+        Value::Mapping(entries) => {
+            !entries.is_empty() && !entries.iter().any(|entry| connector_key(&entry.key))
+        }
+        _ => false,
+    };
+    !loaded.documents.iter().all(|root| match &root.value {
+        Value::Sequence(items) => !items.is_empty() && items.iter().all(foreign),
+        _ => foreign(root),
+    })
 }
 
 fn check_document(
@@ -498,7 +555,30 @@ fn resolve_record(
             _ => continue,
         };
         let resolved = crate::env::resolve(text, options.env.as_ref());
-        for name in &resolved.undefined {
+        for name in resolved
+            .undefined
+            .iter()
+            .filter(|_| options.allow_unset_env)
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::EnvNotChecked,
+                    format!(
+                        "`{}` references `${{{name}}}`, which is not set: its value was not checked (`--allow-unset-env`)",
+                        entry.key
+                    ),
+                )
+                .with_help(format!(
+                    "nothing to do here; the run that deploys must have `{name}` set, and checks the value"
+                ))
+                .at(at.locate(&entry.key, false)),
+            );
+        }
+        for name in resolved
+            .undefined
+            .iter()
+            .filter(|_| !options.allow_unset_env)
+        {
             diagnostics.push(
                 Diagnostic::new(
                     Code::EnvUndefined,

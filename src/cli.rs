@@ -22,6 +22,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of `check`'s arguments costs nothing worth boxing them for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check configuration files (YAML or JSON) and report every problem found.
@@ -105,13 +107,17 @@ pub struct CheckArgs {
     pub paths: Vec<String>,
 
     /// Report format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    #[arg(short = 'f', long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 
     /// Write the report to FILE instead of standard output (a one-line summary still goes to the
     /// terminal).
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Print the summary line only (human format).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
 
     /// Exit with status 1 on warnings too, not only on errors.
     #[arg(long)]
@@ -140,6 +146,38 @@ pub struct CheckArgs {
     /// Refuse files larger than this, unread: bytes, or with a KiB/MiB suffix.
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
     pub max_file_size: u64,
+
+    /// Leave a code (`key/unknown`) or a family (`client-secret/`) out of the report and the exit
+    /// status; repeatable. `load/*` cannot be ignored. Suppressed findings are counted.
+    #[arg(
+        long,
+        value_name = "CODE",
+        help_heading = "Suppressions and project file"
+    )]
+    pub ignore: Vec<String>,
+
+    /// The project file to read instead of the `connector-lint.toml` found in the working
+    /// directory or its nearest parent.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Suppressions and project file"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Leave paths matching GLOB out of directory walks (relative to the working directory; a
+    /// glob without `/` matches a name at any depth); repeatable. Named files are always checked.
+    #[arg(
+        long,
+        value_name = "GLOB",
+        help_heading = "Suppressions and project file"
+    )]
+    pub exclude: Vec<String>,
+
+    /// For runs without the secrets (pull requests from forks, a local hook): an unset
+    /// `${NAME}` is an info finding saying the value was not checked, not an error.
+    #[arg(long, help_heading = "Suppressions and project file")]
+    pub allow_unset_env: bool,
 
     /// Ask Microsoft Entra ID whether each record's tenant, client id and secret work: an
     /// app-only token request for the connector's resource (Azure DevOps, Microsoft Graph,

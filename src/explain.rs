@@ -312,6 +312,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ),
     ("Probe", &["probe/"]),
     ("App registration", &["registration/"]),
+    ("Suppressions", &["suppression/"]),
 ];
 
 /// The path of the generated page, relative to the repository.
@@ -362,8 +363,13 @@ pub fn docs_markdown() -> String {
             }
         }
     }
-    let mut titles: Vec<&str> = CATALOGUE.iter().map(section_of).collect();
-    titles.dedup();
+    // Each section once, in the order of its first code (codes appended later join theirs).
+    let mut titles: Vec<&str> = Vec::new();
+    for title in CATALOGUE.iter().map(section_of) {
+        if !titles.contains(&title) {
+            titles.push(title);
+        }
+    }
     for title in titles {
         out.push_str(&format!(
             "\n## {title}\n\n| code | severity | what it catches |\n|---|---|---|\n"

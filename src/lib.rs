@@ -23,6 +23,7 @@ pub mod appmixer;
 pub mod catalogue;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod connectors;
 pub mod diagnostic;
 pub mod document;
@@ -38,6 +39,7 @@ pub mod rules;
 pub mod schema;
 pub mod secrets;
 pub mod source;
+pub mod suppress;
 
 use rayon::prelude::*;
 
@@ -54,16 +56,35 @@ pub fn check_inputs(inputs: &[Input], options: &Options) -> (Report, Vec<InputEr
         .par_iter()
         .map(|input| check_input(input, options))
         .collect();
-    let errors = results
+    let mut errors: Vec<InputError> = results
         .iter()
         .filter_map(|result| result.as_ref().err().cloned())
         .collect();
     // Unwrapping the reports in place keeps them from being held twice.
-    let mut report = Report {
-        files: results.into_iter().filter_map(Result::ok).collect(),
-    };
+    let mut report = Report::default();
+    for (input, result) in inputs.iter().zip(results) {
+        match result {
+            Ok(file) if is_skipped(input, &file) => report.skipped += 1,
+            Ok(file) => report.files.push(file),
+            Err(_) => {}
+        }
+    }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(error) = only_skipped(report.files.len(), report.skipped) {
+        errors.push(error);
+    }
     (report, errors)
+}
+
+/// A file found in a walked directory that is not a connector configuration (a workflow,
+/// `package.json`) is left out of the report and counted; a file the user named is checked.
+fn is_skipped(input: &Input, file: &outcome::FileReport) -> bool {
+    input.is_walked() && !file.looks_like_config
+}
+
+/// Nothing was checked because every file found was skipped: that is no pass (exit 2).
+fn only_skipped(checked: usize, skipped: usize) -> Option<InputError> {
+    (checked == 0 && skipped > 0).then_some(InputError::OnlyUnrelated(skipped))
 }
 
 /// Files checked, rendered and written at once by [`check_to_json`]: enough to keep every
@@ -86,14 +107,30 @@ pub fn check_to_json(
         let checked: Vec<_> = chunk
             .par_iter()
             .map(|input| {
-                check_input(input, options)
-                    .map(|file| (report::json::render_entry(&file), Summary::of_file(&file)))
+                check_input(input, options).map(|file| {
+                    if is_skipped(input, &file) {
+                        let skipped = Summary {
+                            skipped: 1,
+                            ..Summary::default()
+                        };
+                        return (None, skipped);
+                    }
+                    (
+                        Some(report::json::render_entry(&file)),
+                        Summary::of_file(&file),
+                    )
+                })
             })
             .collect();
         let mut entries = Vec::with_capacity(checked.len());
         for result in checked {
             match result {
-                Ok((entry, counts)) => {
+                Ok((None, counts)) => {
+                    let mut total = summary.get();
+                    total.add(counts);
+                    summary.set(total);
+                }
+                Ok((Some(entry), counts)) => {
                     let mut total = summary.get();
                     total.add(counts);
                     summary.set(total);
@@ -109,12 +146,14 @@ pub fn check_to_json(
     let mut out = KeepGoing { out, error: None };
     let written = report::json::write_streamed(chunks, || summary.get(), &mut out)
         .and_then(|()| std::io::Write::flush(&mut out));
+    let mut errors = errors.into_inner();
+    errors.extend(only_skipped(summary.get().files, summary.get().skipped));
     match out.error.map_or(written, Err) {
-        Ok(()) => Ok((summary.get(), errors.into_inner())),
+        Ok(()) => Ok((summary.get(), errors)),
         Err(error) => Err(CheckToJsonError {
             error,
             summary: summary.get(),
-            input_errors: errors.into_inner(),
+            input_errors: errors,
         }),
     }
 }
@@ -196,6 +235,7 @@ mod tests {
                     display: path.display().to_string(),
                     path,
                     format: source::Format::Yaml,
+                    walked: true,
                 }
             })
             .collect()

@@ -12,7 +12,7 @@ use connector_lint::report::{self, Format, Graphics, Style};
 use connector_lint::rules::RuleContext;
 use connector_lint::source::{self, Format as SourceFormat};
 use connector_lint::{
-    check_inputs, check_to_json, connectors, explain, probe, registration, schema,
+    check_inputs, check_to_json, config, connectors, explain, probe, registration, schema,
 };
 
 fn main() -> ExitCode {
@@ -167,26 +167,21 @@ fn terminal_width() -> Option<usize> {
     std::env::var("COLUMNS").ok()?.parse().ok()
 }
 
-fn run_check(args: CheckArgs) -> u8 {
-    let api_url = match args
-        .api_url
-        .as_deref()
-        .map(str::trim)
-        .filter(|url| !url.is_empty())
+fn run_check(mut args: CheckArgs) -> u8 {
+    // Flags, with the project file filling in what they leave open.
+    let settings = match std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))
+        .and_then(|cwd| config::resolve(&args, &cwd))
     {
-        None => None,
-        Some(text) => match url::Url::parse(text) {
-            Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
-                Some(url)
-            }
-            _ => {
-                eprintln!(
-                    "error: --api-url `{text}` is not an absolute http(s) URL; pass the Appmixer API base URL, e.g. https://api.acme.appmixer.cloud"
-                );
-                return 2;
-            }
-        },
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return 2;
+        }
     };
+    args.deny_warnings = settings.deny_warnings;
+    args.expiry_warning = settings.expiry_warning;
+    let api_url = settings.api_url.clone();
     // Probe flags are checked before anything is read or sent.
     let probe_settings = if args.probe {
         match probe::Settings::new(
@@ -231,7 +226,16 @@ fn run_check(args: CheckArgs) -> u8 {
         .output
         .as_deref()
         .filter(|path| *path != std::path::Path::new("-"));
-    let (mut inputs, mut input_errors) = source::collect_inputs(&paths, stdin_format);
+    let (mut inputs, mut input_errors) =
+        source::collect_inputs_excluding(&paths, stdin_format, &|path| settings.excludes(path));
+    // One file, one API URL: two per-path URLs for a file is a mistake in the project file.
+    if let Some(conflict) = inputs
+        .iter()
+        .find_map(|input| settings.policy.api_url_conflict(input.display()))
+    {
+        eprintln!("error: {conflict}");
+        return 2;
+    }
     // A report written into a directory being checked must not be checked on the next run as
     // if it were a configuration file.
     if let Some(output) = output_file.and_then(|path| path.canonicalize().ok()) {
@@ -253,9 +257,11 @@ fn run_check(args: CheckArgs) -> u8 {
     let options = Options {
         max_file_size: args.max_file_size,
         rules: RuleContext { api_url },
-        keep_sources: args.format == OutputFormat::Human || needs_records,
+        keep_sources: (args.format == OutputFormat::Human && !args.quiet) || needs_records,
         keep_records: needs_records,
         service: args.service,
+        policy: std::sync::Arc::new(settings.policy.clone()),
+        allow_unset_env: settings.allow_unset_env,
         ..Options::default()
     };
     if args.format == OutputFormat::Json && !needs_records {
@@ -299,7 +305,11 @@ fn run_check(args: CheckArgs) -> u8 {
     let status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
     let write_report = |out: &mut dyn Write| -> std::io::Result<()> {
         let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, out);
-        report::write_run(&report, format, style, run, &mut out)?;
+        if args.quiet && format == Format::Human {
+            out.write_all(report::human::summary_line(report.summary()).as_bytes())?;
+        } else {
+            report::write_run(&report, format, style, run, &mut out)?;
+        }
         if let (Format::Human, Some(summary)) = (format, &probe_summary) {
             out.write_all(report::human::probe_note(summary).as_bytes())?;
         }
@@ -392,11 +402,12 @@ fn deliver(
 /// The line that replaces the report on the terminal when it goes to `--output`.
 fn say_written(summary: report::Summary, path: &std::path::Path) {
     eprintln!(
-        "connector-lint: {} checked, {}, {}, {}; report written to {}",
+        "connector-lint: {} checked, {}, {}, {}{}; report written to {}",
         report::count(summary.files, "file"),
         report::count(summary.errors, "error"),
         report::count(summary.warnings, "warning"),
         report::count(summary.infos, "info"),
+        summary.remarks(),
         path.display()
     );
 }

@@ -44,6 +44,11 @@ pub struct FileReport {
     pub records: Vec<CheckedRecord>,
     /// Notes for the human report.
     pub notes: Vec<Note>,
+    /// Findings left out by `--ignore`, the project file or inline comments.
+    pub suppressed: usize,
+    /// Whether the file holds a connector key or a near miss of one (or cannot be told apart
+    /// from a configuration: it does not load, or it is empty). A walked file without is skipped.
+    pub looks_like_config: bool,
 }
 
 impl FileReport {
@@ -56,6 +61,8 @@ impl FileReport {
             diagnostics: Vec::new(),
             records: Vec::new(),
             notes: Vec::new(),
+            suppressed: 0,
+            looks_like_config: true,
         }
     }
 
@@ -76,6 +83,8 @@ impl FileReport {
 #[derive(Debug, Default)]
 pub struct Report {
     pub files: Vec<FileReport>,
+    /// Files found in a walked directory that are not connector configurations.
+    pub skipped: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -84,6 +93,16 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings left out by suppressions (they never change the exit status).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+    /// Walked files that are not connector configurations, not checked.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 impl Summary {
@@ -91,6 +110,7 @@ impl Summary {
     pub fn of_file(file: &FileReport) -> Summary {
         let mut summary = Summary {
             files: 1,
+            suppressed: file.suppressed,
             ..Summary::default()
         };
         for diagnostic in &file.diagnostics {
@@ -109,12 +129,33 @@ impl Summary {
         self.errors += other.errors;
         self.warnings += other.warnings;
         self.infos += other.infos;
+        self.suppressed += other.suppressed;
+        self.skipped += other.skipped;
+    }
+
+    /// What the summary line says after the counts: `, 2 suppressed; 2 files skipped: not
+    /// connector configurations` (nothing when there is nothing to say).
+    pub fn remarks(&self) -> String {
+        let mut out = String::new();
+        if self.suppressed > 0 {
+            out.push_str(&format!(", {} suppressed", self.suppressed));
+        }
+        if self.skipped > 0 {
+            out.push_str(&format!(
+                "; {} skipped: not connector configurations",
+                count(self.skipped, "file")
+            ));
+        }
+        out
     }
 }
 
 impl Report {
     pub fn summary(&self) -> Summary {
-        let mut summary = Summary::default();
+        let mut summary = Summary {
+            skipped: self.skipped,
+            ..Summary::default()
+        };
         for file in &self.files {
             summary.add(Summary::of_file(file));
         }

@@ -31,11 +31,13 @@ impl Format {
 /// One input the user named (or found under a directory the user named).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// A file; `display` is the path as given or found, with `/` separators.
+    /// A file; `display` is the path as given or found, with `/` separators. `walked`: found
+    /// under a directory the user named, rather than named itself.
     File {
         path: PathBuf,
         display: String,
         format: Format,
+        walked: bool,
     },
     /// Standard input (`-`), with the format from `--stdin-format`.
     Stdin { format: Format },
@@ -48,7 +50,16 @@ impl Input {
             Input::Stdin { .. } => "-",
         }
     }
+
+    /// Whether the input was found by walking a directory (a file named by the user, or
+    /// standard input, is always checked).
+    pub fn is_walked(&self) -> bool {
+        matches!(self, Input::File { walked: true, .. })
+    }
 }
+
+/// Decides which paths a directory walk leaves out (`--exclude`, `exclude` in the project file).
+pub type Exclude<'a> = &'a (dyn Fn(&Path) -> bool + Sync);
 
 /// A problem with the inputs themselves: the run cannot check what it was asked to (exit 2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +76,10 @@ pub enum InputError {
         "`{0}` is not a *.yaml, *.yml or *.json file; name it with one of those extensions, or pipe it through `-` with `--stdin-format`"
     )]
     UnknownExtension(String),
+    #[error(
+        "no connector configuration found: the {0} YAML or JSON file(s) found hold no connector key; name a file on the command line to check it anyway"
+    )]
+    OnlyUnrelated(usize),
 }
 
 fn display_path(path: &Path) -> String {
@@ -93,9 +108,19 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
 /// The paths are looked at in parallel (their order kept): a shell glob such as
 /// `configs/*.yaml` hands over thousands, each needing a `stat`.
 pub fn collect_inputs(paths: &[String], stdin_format: Format) -> (Vec<Input>, Vec<InputError>) {
+    collect_inputs_excluding(paths, stdin_format, &|_| false)
+}
+
+/// [`collect_inputs`], leaving out of directory walks the files and directories `exclude`
+/// accepts (paths as found: the given directory joined with the path under it).
+pub fn collect_inputs_excluding(
+    paths: &[String],
+    stdin_format: Format,
+    exclude: Exclude<'_>,
+) -> (Vec<Input>, Vec<InputError>) {
     let expanded: Vec<Expansion> = paths
         .par_iter()
-        .map(|given| expand(given, stdin_format))
+        .map(|given| expand(given, stdin_format, exclude))
         .collect();
     let mut inputs = Vec::with_capacity(expanded.len());
     let mut errors = Vec::new();
@@ -120,7 +145,7 @@ enum Expansion {
     Directory(Vec<Input>, Vec<InputError>),
 }
 
-fn expand(given: &str, stdin_format: Format) -> Expansion {
+fn expand(given: &str, stdin_format: Format, exclude: Exclude<'_>) -> Expansion {
     if given == "-" {
         return Expansion::Input(Input::Stdin {
             format: stdin_format,
@@ -141,7 +166,7 @@ fn expand(given: &str, stdin_format: Format) -> Expansion {
     };
     if metadata.is_dir() {
         let mut errors = Vec::new();
-        let found = walk_directory(&path, &mut errors);
+        let found = walk_directory(&path, &mut errors, exclude);
         if found.is_empty() {
             errors.push(InputError::NoConfigFiles(given.to_owned()));
         }
@@ -154,18 +179,19 @@ fn expand(given: &str, stdin_format: Format) -> Expansion {
                 display: display_path(&path),
                 path,
                 format,
+                walked: false,
             }),
             None => Expansion::Error(InputError::UnknownExtension(given.to_owned())),
         }
     }
 }
 
-fn walk_directory(root: &Path, errors: &mut Vec<InputError>) -> Vec<Input> {
+fn walk_directory(root: &Path, errors: &mut Vec<InputError>, exclude: Exclude<'_>) -> Vec<Input> {
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()
-        .filter_entry(|entry| !is_hidden(entry));
+        .filter_entry(|entry| !is_hidden(entry) && (entry.depth() == 0 || !exclude(entry.path())));
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -205,6 +231,7 @@ fn walk_directory(root: &Path, errors: &mut Vec<InputError>) -> Vec<Input> {
                 display,
                 path: entry.into_path(),
                 format,
+                walked: true,
             });
         }
     }

@@ -26,6 +26,7 @@ fn codes_of(path: &Path, format: Format) -> Vec<Code> {
         path: path.to_path_buf(),
         display: path.display().to_string(),
         format,
+        walked: false,
     };
     match check_input(&input, &Options::default()) {
         Ok(report) => report.diagnostics.iter().map(|d| d.code).collect(),

@@ -75,6 +75,7 @@ fn pipeline(bytes: &[u8], format: SourceFormat) -> (Vec<String>, u8) {
                 SourceText::new("input", format, text),
                 &options(),
             )],
+            ..Report::default()
         },
         // Not UTF-8: through the file path, which builds the `load/not-utf8` report.
         Err(_) => {
@@ -85,10 +86,14 @@ fn pipeline(bytes: &[u8], format: SourceFormat) -> (Vec<String>, u8) {
                 path,
                 display: "input".to_owned(),
                 format,
+                walked: false,
             };
             let file = connector_lint::check::check_input(&input, &options())
                 .expect("a written file is readable");
-            Report { files: vec![file] }
+            Report {
+                files: vec![file],
+                ..Report::default()
+            }
         }
     };
     let mut texts = Vec::new();

@@ -53,6 +53,7 @@ fuzz_target!(|data: &[u8]| {
                 path,
                 display: "fuzz".to_owned(),
                 format,
+                walked: false,
             };
             match check_input(&input, &options) {
                 Ok(file) => file,
@@ -60,7 +61,10 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     };
-    let report = Report { files: vec![file] };
+    let report = Report {
+        files: vec![file],
+        ..Report::default()
+    };
     let graphics = match selector >> 1 & 3 {
         0 => Graphics::Unicode,
         1 => Graphics::Narrated,

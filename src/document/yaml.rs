@@ -177,6 +177,7 @@ impl<'a> Builder<'a> {
                 self.document_has_root = true;
             }
             Event::Scalar(text, style, anchor, tag) => {
+                let bytes = quoted_span(self.text, bytes, style);
                 if self.expects_key() {
                     if anchor != 0 {
                         // An anchored key can be aliased later, as a key or as a value.
@@ -299,6 +300,35 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// saphyr ends a quoted scalar where the next token starts, trailing spaces and a comment
+/// included; the value ends at its closing quote.
+fn quoted_span(text: &str, span: Span, style: ScalarStyle) -> Span {
+    let quote = match style {
+        ScalarStyle::SingleQuoted => b'\'',
+        ScalarStyle::DoubleQuoted => b'"',
+        _ => return span,
+    };
+    let bytes = text.as_bytes();
+    let end = span.end.min(bytes.len());
+    let Some(open) = bytes[span.start.min(end)..end]
+        .iter()
+        .position(|byte| *byte == quote)
+        .map(|offset| span.start + offset)
+    else {
+        return span;
+    };
+    let mut index = open + 1;
+    while index < end {
+        match bytes[index] {
+            b'\\' if quote == b'"' => index += 2,
+            b'\'' if quote == b'\'' && bytes.get(index + 1) == Some(&b'\'') => index += 2,
+            byte if byte == quote => return span.start..index + 1,
+            _ => index += 1,
+        }
+    }
+    span
+}
+
 /// Loads every document of a YAML stream.
 pub fn load(text: &str) -> Loaded {
     let mut builder = Builder {
@@ -351,6 +381,24 @@ mod tests {
         assert!(loaded.error.is_none(), "{:?}", loaded.error);
         assert_eq!(loaded.documents.len(), 1);
         loaded.documents.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let text = "a: \"x \\\" y\"   # note\nb: 'it''s' # c\nc: [\"q\" , 2]\n'k' : v\n";
+        let root = one(text);
+        let span = |key: &str| {
+            let entry = root.get(key).unwrap();
+            &text[entry.value.span.clone()]
+        };
+        assert_eq!(span("a"), "\"x \\\" y\"");
+        assert_eq!(span("b"), "'it''s'");
+        let entry = root.get("k").unwrap();
+        assert_eq!(&text[entry.key_span.clone()], "'k'");
+        let Value::Sequence(items) = &root.get("c").unwrap().value.value else {
+            panic!("a list");
+        };
+        assert_eq!(&text[items[0].span.clone()], "\"q\"");
     }
 
     #[test]

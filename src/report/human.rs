@@ -175,15 +175,20 @@ pub fn render(files: &[RedactedFile], summary: Summary, style: Style) -> String 
             let _ = writeln!(out, "note: {}{place}: {}\n", file.path, note.message);
         }
     }
-    let _ = writeln!(
-        out,
-        "{} checked: {}, {}, {}.",
+    out.push_str(&summary_line(summary));
+    out
+}
+
+/// The closing line of the human report (alone under `--quiet`).
+pub fn summary_line(summary: Summary) -> String {
+    format!(
+        "{} checked: {}, {}, {}{}.\n",
         plural(summary.files, "file"),
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning"),
         plural(summary.infos, "info"),
-    );
-    out
+        summary.remarks(),
+    )
 }
 
 /// The closing note of a `--probe` run: what the probe proved, and what no probe can.

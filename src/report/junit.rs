@@ -65,6 +65,8 @@ fn input_path(error: &InputError) -> &str {
         | InputError::NotAFile(path)
         | InputError::UnknownExtension(path)
         | InputError::Unreadable { path, .. } => path,
+        // Not about one path: every file the walks found was skipped.
+        InputError::OnlyUnrelated(_) => ".",
     }
 }
 

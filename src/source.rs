@@ -534,6 +534,7 @@ mod tests {
             path,
             display: "swapped.yaml".to_owned(),
             format: Format::Yaml,
+            walked: false,
         };
         let refused = |result: Result<Vec<u8>, ReadFailure>| matches!(result, Err(ReadFailure::Input(InputError::NotAFile(name))) if name == "swapped.yaml");
         // A device: it would read zeros up to the limit and be reported as too large.

@@ -371,6 +371,10 @@ catalogue! {
         title: "A `${NAME}` reference whose variable is not set, under `--allow-unset-env`",
         why: "Where secrets are not available (a pull request from a fork, a local hook), `--allow-unset-env` (or `allow-unset-env = true`) turns an unset variable into this note instead of `env/undefined`: the value was not checked, and neither were the rules about it. It never passes a value that was checked.",
         fix: "Nothing to do in such a run; the run that deploys must have the variable set (and checks it).";
+    BackofficeNotConfigured = "backoffice/not-configured", Error,
+        title: "The connector has no configuration in the live Backoffice",
+        why: "`check --live` was asked about this connector, and the Appmixer API at `--api-url` holds no record of it (404, or an empty record): the connector has no client id or secret, so no user can connect an account.",
+        fix: "Configure the connector in the Backoffice (Services: the connector's `clientId` and `clientSecret`), or push a checked file with `connector-lint apply FILE --api-url URL` (try `--dry-run` first); check the service id and `--api-url` if it should be there.";
 }
 
 #[cfg(test)]

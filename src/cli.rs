@@ -100,6 +100,7 @@ pub enum StdinFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("network").args(["probe", "live"]).multiple(true)))]
 pub struct CheckArgs {
     /// Files or directories to check (directories are searched recursively for *.yaml, *.yml and
     /// *.json, skipping hidden ones); `-` reads standard input. Defaults to the current directory.
@@ -140,8 +141,10 @@ pub struct CheckArgs {
     /// The connector of records that name no `serviceId` (a file or standard input without one);
     /// without it such a record's service comes from its path in an Appmixer key store
     /// (`connectors/<vendor>/<service>/config.<ENV>.json`), else it is appmixer:azuredevops.
+    /// With --live: a connector whose live record to check (repeatable; default: every supported
+    /// connector the Backoffice holds).
     #[arg(long, value_name = "ID", value_parser = parse_service)]
-    pub service: Option<&'static Profile>,
+    pub service: Vec<&'static Profile>,
 
     /// Refuse files larger than this, unread: bytes, or with a KiB/MiB suffix.
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
@@ -211,11 +214,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "URL", requires = "probe", help_heading = "Probe")]
     pub authority: Option<String>,
 
-    /// Seconds each probe request may take, connection included [default: 10].
+    /// Seconds each probe or Appmixer API request may take, connection included [default: 10].
     #[arg(
         long,
         value_name = "SECS",
-        requires = "probe",
+        requires = "network",
         value_parser = probe::parse_timeout,
         help_heading = "Probe"
     )]
@@ -247,6 +250,30 @@ pub struct CheckArgs {
     /// matched to records by `appId`. Nothing is sent anywhere.
     #[arg(long, value_name = "FILE", help_heading = "App registration")]
     pub app_registration: Option<PathBuf>,
+
+    /// Check the live Backoffice records at --api-url instead of files, read through the Appmixer
+    /// API with APPMIXER_TOKEN (an admin user's token), or APPMIXER_USERNAME and
+    /// APPMIXER_PASSWORD: every supported connector's record, or those named with --service.
+    #[arg(long, conflicts_with = "paths", help_heading = "Live Backoffice")]
+    pub live: bool,
+}
+
+impl CheckArgs {
+    /// The connector of file records that name none (`--service` given at most once); with
+    /// `--live`, `--service` names the records to read instead, and there are no files.
+    pub fn file_service(&self) -> Result<Option<&'static Profile>, String> {
+        if self.live {
+            return Ok(None);
+        }
+        match self.service.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            _ => Err(
+                "--service names one connector when checking files (the one of records that name none); several are taken only with --live"
+                    .to_owned(),
+            ),
+        }
+    }
 }
 
 /// A supported connector's service id, with a did-you-mean for a near miss.

@@ -313,6 +313,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ("Probe", &["probe/"]),
     ("App registration", &["registration/"]),
     ("Suppressions", &["suppression/"]),
+    ("Live Backoffice", &["backoffice/"]),
 ];
 
 /// The path of the generated page, relative to the repository.

@@ -30,6 +30,7 @@ pub mod document;
 pub mod env;
 pub mod explain;
 pub mod http;
+pub mod live;
 pub mod outcome;
 pub mod probe;
 pub mod record;

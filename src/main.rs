@@ -12,7 +12,7 @@ use connector_lint::report::{self, Format, Graphics, Style};
 use connector_lint::rules::RuleContext;
 use connector_lint::source::{self, Format as SourceFormat};
 use connector_lint::{
-    check_inputs, check_to_json, config, connectors, explain, probe, registration, schema,
+    check_inputs, check_to_json, config, connectors, explain, live, probe, registration, schema,
 };
 
 fn main() -> ExitCode {
@@ -226,8 +226,19 @@ fn run_check(mut args: CheckArgs) -> u8 {
         .output
         .as_deref()
         .filter(|path| *path != std::path::Path::new("-"));
-    let (mut inputs, mut input_errors) =
-        source::collect_inputs_excluding(&paths, stdin_format, &|path| settings.excludes(path));
+    let file_service = match args.file_service() {
+        Ok(service) => service,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return 2;
+        }
+    };
+    // `--live` reads no file: the records come from the Appmixer API.
+    let (mut inputs, mut input_errors) = if args.live {
+        (Vec::new(), Vec::new())
+    } else {
+        source::collect_inputs_excluding(&paths, stdin_format, &|path| settings.excludes(path))
+    };
     // One file, one API URL: two per-path URLs for a file is a mistake in the project file.
     if let Some(conflict) = inputs
         .iter()
@@ -238,7 +249,10 @@ fn run_check(mut args: CheckArgs) -> u8 {
     }
     // A report written into a directory being checked must not be checked on the next run as
     // if it were a configuration file.
-    if let Some(output) = output_file.and_then(|path| path.canonicalize().ok()) {
+    if let Some(output) = output_file
+        .filter(|_| !args.live)
+        .and_then(|path| path.canonicalize().ok())
+    {
         inputs.retain(|input| match input {
             source::Input::File { path, .. } => path.canonicalize().ok().as_ref() != Some(&output),
             source::Input::Stdin { .. } => true,
@@ -259,12 +273,12 @@ fn run_check(mut args: CheckArgs) -> u8 {
         rules: RuleContext { api_url },
         keep_sources: (args.format == OutputFormat::Human && !args.quiet) || needs_records,
         keep_records: needs_records,
-        service: args.service,
+        service: file_service,
         policy: std::sync::Arc::new(settings.policy.clone()),
         allow_unset_env: settings.allow_unset_env,
         ..Options::default()
     };
-    if args.format == OutputFormat::Json && !needs_records {
+    if args.format == OutputFormat::Json && !needs_records && !args.live {
         return check_streaming_json(
             inputs,
             input_errors,
@@ -273,7 +287,22 @@ fn run_check(mut args: CheckArgs) -> u8 {
             args.deny_warnings,
         );
     }
-    let (mut report, read_errors) = check_inputs(&inputs, &options);
+    let (mut report, read_errors) = if args.live {
+        match live::check::run(
+            args.api_url.as_deref(),
+            &args.service,
+            args.timeout,
+            &options,
+        ) {
+            Ok(report) => (report, Vec::new()),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return error.exit_status();
+            }
+        }
+    } else {
+        check_inputs(&inputs, &options)
+    };
     // The reports carry their paths; the list of inputs is not needed any more.
     drop(inputs);
     input_errors.extend(read_errors);

@@ -117,7 +117,7 @@ pub fn signed_in(reply: &Reply<'_>, context: &Context<'_>) -> Result<SecretStrin
     if matches!(reply.status, 400 | 401 | 403 | 404) && !reply.oversized {
         let says = server_says(reply.body, context.secrets);
         return Err(ApiError::Refused(format!(
-            "the Appmixer API at {} refused {} (HTTP {} on {}){says}: check the user name and password, or use an admin user's token in APPMIXER_TOKEN",
+            "the Appmixer API at {} refused {} (HTTP {} on {}): check the user name and password, or use an admin user's token in APPMIXER_TOKEN{says}",
             context.host, context.credentials, reply.status, context.request
         )));
     }
@@ -142,7 +142,7 @@ pub fn stored(reply: &Reply<'_>, context: &Context<'_>) -> Result<(), ApiError> 
     match reply.status {
         200..=299 => Ok(()),
         404 => Err(ApiError::Unexpected(format!(
-            "{} at {} answered HTTP 404{}: the API has no record of this service to replace; create it once in the Backoffice (Services), then apply again",
+            "{} at {} answered HTTP 404: the API has no record of this service to replace; create it once in the Backoffice (Services), then apply again{}",
             context.request,
             context.host,
             server_says(reply.body, context.secrets)
@@ -193,10 +193,10 @@ pub fn failure(reply: &Reply<'_>, context: &Context<'_>) -> ApiError {
     let status = reply.status;
     match status {
         401 => ApiError::Refused(format!(
-            "the Appmixer API at {host} refused {credentials} (HTTP 401 on {request}){says}: it is expired, revoked or not a token of this Appmixer; sign in again, or set APPMIXER_USERNAME and APPMIXER_PASSWORD"
+            "the Appmixer API at {host} refused {credentials} (HTTP 401 on {request}): it is expired, revoked or not a token of this Appmixer; sign in again, or set APPMIXER_USERNAME and APPMIXER_PASSWORD{says}"
         )),
         403 => ApiError::Refused(format!(
-            "the Appmixer API at {host} accepted {credentials} but does not allow it (HTTP 403 on {request}){says}: service configurations are read and written only by users with the admin scope; use an admin user's token"
+            "the Appmixer API at {host} accepted {credentials} but does not allow it (HTTP 403 on {request}): service configurations are read and written only by users with the admin scope; use an admin user's token{says}"
         )),
         300..=399 => {
             let target = reply
@@ -213,10 +213,10 @@ pub fn failure(reply: &Reply<'_>, context: &Context<'_>) -> ApiError {
             ))
         }
         429 => ApiError::Unexpected(format!(
-            "the Appmixer API at {host} is throttling (HTTP 429 on {request}){says}; try again later"
+            "the Appmixer API at {host} is throttling (HTTP 429 on {request}); try again later{says}"
         )),
         500..=599 => ApiError::Unexpected(format!(
-            "the Appmixer API at {host} failed (HTTP {status} on {request}){says}; try again later, or ask the Appmixer administrators"
+            "the Appmixer API at {host} failed (HTTP {status} on {request}); try again later, or ask the Appmixer administrators{says}"
         )),
         _ => ApiError::Unexpected(format!(
             "the Appmixer API at {host} answered HTTP {status} to {request}{says}"
@@ -224,7 +224,7 @@ pub fn failure(reply: &Reply<'_>, context: &Context<'_>) -> ApiError {
     }
 }
 
-/// `: "<the API's message>"`, when the body carries a message that can be shown; empty otherwise.
+/// ` (the API says: "…")`, when the body carries a message that can be shown; empty otherwise.
 fn server_says(body: &[u8], secrets: &[SecretString]) -> String {
     let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
         return String::new();
@@ -237,11 +237,10 @@ fn server_says(body: &[u8], secrets: &[SecretString]) -> String {
         });
     match message {
         Some(text) if holds_secret(text, secrets) => {
-            ": the API's message is not shown, because it repeats a credential or a secret"
-                .to_owned()
+            " (the API's message is not shown: it repeats a credential or a secret)".to_owned()
         }
         Some(text) => format!(
-            ": \"{}\"",
+            " (the API says: \"{}\")",
             crate::report::redact::neutralise_controls(one_line(text, 200))
         ),
         None => String::new(),

@@ -42,13 +42,16 @@ pub enum ApiError {
     /// The API answered something that is not what it documents (exit 3).
     #[error("{0}")]
     Unexpected(String),
+    /// The API holds nothing of a supported connector to work on: nothing was checked (exit 2).
+    #[error("{0}")]
+    Nothing(String),
 }
 
 impl ApiError {
     /// The exit status of a run that ends on this error (the SPEC's *The live Backoffice*).
     pub fn exit_status(&self) -> u8 {
         match self {
-            ApiError::Usage(_) | ApiError::Refused(_) => 2,
+            ApiError::Usage(_) | ApiError::Refused(_) | ApiError::Nothing(_) => 2,
             ApiError::Unreachable(_) | ApiError::Unexpected(_) => 3,
         }
     }

@@ -188,6 +188,16 @@ fn artifact_location(path: &str, base: Option<&str>) -> ArtifactLocation {
             }),
         };
     }
+    // A live Backoffice record's path is its API URL, an absolute URI already.
+    if let Ok(url) = url::Url::parse(path)
+        && matches!(url.scheme(), "http" | "https")
+    {
+        return ArtifactLocation {
+            uri: Some(url.to_string()),
+            uri_base_id: None,
+            description: None,
+        };
+    }
     let relative = match base {
         Some(base) if is_absolute(path) => {
             let base = base.trim_end_matches('/');
@@ -444,6 +454,23 @@ mod tests {
         assert_eq!(
             uri("C:/x y/a.yaml", None),
             (Some("file:///C:/x%20y/a.yaml".to_owned()), None)
+        );
+    }
+
+    #[test]
+    fn live_records_keep_their_api_url() {
+        assert_eq!(
+            uri(
+                "https://api.acme.appmixer.cloud/service-config/appmixer:azuredevops",
+                Some("/work/repo")
+            ),
+            (
+                Some(
+                    "https://api.acme.appmixer.cloud/service-config/appmixer:azuredevops"
+                        .to_owned()
+                ),
+                None
+            )
         );
     }
 

@@ -57,6 +57,12 @@ impl FakeAppmixer {
         self.server.authority()
     }
 
+    /// `http://localhost:PORT`: the same server under the one http host a redirect URI may name
+    /// (`redirect-uri/insecure-scheme`), for runs that must come out clean.
+    pub fn localhost_url(&self) -> String {
+        self.url().replace("127.0.0.1", "localhost")
+    }
+
     pub fn requests(&self) -> Vec<Request> {
         self.server.requests()
     }
@@ -67,6 +73,18 @@ impl FakeAppmixer {
             .into_iter()
             .filter(|request| request.method == "PUT")
             .collect()
+    }
+
+    /// Stores a record (replacing the one of its service), as the Backoffice would.
+    pub fn insert(&self, record: Value) {
+        let mut records = lock(&self.store);
+        match records
+            .iter_mut()
+            .find(|stored| stored["serviceId"] == record["serviceId"])
+        {
+            Some(stored) => *stored = record,
+            None => records.push(record),
+        }
     }
 
     /// The record stored for a service, as the fake holds it now.
@@ -257,4 +275,33 @@ pub fn assert_nothing_secret(texts: &[&str]) {
             assert!(!text.contains(&encoded), "`{encoded}` in output:\n{text}");
         }
     }
+}
+
+/// The binary, run from the repository, with no Appmixer variable from the environment that runs
+/// the tests (a developer's own token must not reach the fake, nor change a test).
+pub fn binary() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("connector-lint").expect("binary");
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("APPMIXER_API_URL")
+        .env_remove("APPMIXER_TOKEN")
+        .env_remove("APPMIXER_USERNAME")
+        .env_remove("APPMIXER_PASSWORD")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// `binary()` with the fake's token and `args`.
+pub fn with_token(args: &[&str]) -> assert_cmd::Command {
+    let mut command = binary();
+    command.env("APPMIXER_TOKEN", TOKEN).args(args);
+    command
+}
+
+/// Runs a command and checks that nothing secret is in its output.
+pub fn run(command: &mut assert_cmd::Command) -> super::Run {
+    let output = command.output().expect("the binary runs");
+    let run = super::Run::of(&output);
+    assert_nothing_secret(&[&run.stdout, &run.stderr]);
+    run
 }

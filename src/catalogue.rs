@@ -209,15 +209,15 @@ catalogue! {
         fix: "Write `clientSecret: ${NAME}` (e.g. `${AZDO_CLIENT_SECRET}`) and provide the variable from your secret store or CI secrets.";
     RedirectUriInvalidUrl = "redirect-uri/invalid-url", Error,
         title: "The redirect URI is not an absolute URL",
-        why: "Entra only accepts absolute redirect URIs; Appmixer sends this value during sign-in.",
-        fix: "Write the full URL, e.g. `https://api.<subdomain>.appmixer.cloud/auth/azuredevops/callback` (the Microsoft connectors' callback is `/auth/microsoft/callback`).";
+        why: "Entra only accepts absolute redirect URIs; Appmixer sends this value during sign-in, as written. Whitespace and invisible characters (a zero-width space, a soft hyphen, a byte order mark) count too: the URL parser drops them silently, but Appmixer sends them and Entra compares them; the message names the character (`U+200B ZERO WIDTH SPACE at character 32`).",
+        fix: "Write the full URL, without invisible characters, e.g. `https://api.<subdomain>.appmixer.cloud/auth/azuredevops/callback` (the Microsoft connectors' callback is `/auth/microsoft/callback`).";
     RedirectUriInsecureScheme = "redirect-uri/insecure-scheme", Error,
         title: "The redirect URI does not use https",
-        why: "Entra requires `https` redirect URIs for Web apps (only `http://localhost` is allowed, for development). The scheme is checked as written: `HTTPS://` is reported too, since the URI is compared as text.",
-        fix: "Use `https://` with your Appmixer API host.";
+        why: "Entra requires `https` redirect URIs; `http` is allowed only for `localhost` and the loopback address `127.0.0.1`, for development (Microsoft prefers `127.0.0.1`; the portal's Redirect URIs box refuses it over `http`, the app's manifest takes it). The scheme is checked as written: `HTTPS://` is https, but Appmixer sends the value as written and the registered URI must be the same text, so a scheme in capitals is reported too.",
+        fix: "Use `https://`, in lower case, with your Appmixer API host. For local development `http://localhost` or `http://127.0.0.1` (add the latter in the app's Manifest, `web.redirectUris`, as the portal's text box refuses it).";
     RedirectUriWrongPath = "redirect-uri/wrong-path", Error,
         title: "The redirect URI path is not the connector's callback path",
-        why: "Appmixer receives the authorization code at `<API URL>/auth/<connector>/callback` (`/auth/azuredevops/callback`; `/auth/microsoft/callback` for `appmixer:microsoft` and `appmixer:microsoft:dynamics`); any other path never reaches the connector (and Entra compares the path exactly, letter case included).",
+        why: "Appmixer receives the authorization code at `<API URL>/auth/<connector>/callback` (`/auth/azuredevops/callback`; `/auth/microsoft/callback` for `appmixer:microsoft` and `appmixer:microsoft:dynamics`); any other path never reaches the connector (and Entra compares the path exactly, letter case included). An empty segment (`//`) is another path too.",
         fix: "End the URI in the connector's callback path, exactly in that letter case. On `*.appmixer.cloud` that is the whole path; a self-managed Appmixer whose API URL has a path prefix keeps the prefix before it (`https://appmixer.contoso.com/api/auth/azuredevops/callback`).";
     RedirectUriTrailingSlash = "redirect-uri/trailing-slash", Error,
         title: "The redirect URI ends in `/callback/`",
@@ -241,16 +241,20 @@ catalogue! {
         fix: "Use the plain callback URI `<API URL>/auth/<connector>/callback`.";
     RedirectUriPlaceholderHost = "redirect-uri/placeholder-host", Error,
         title: "The redirect URI host is still a template",
-        why: "A host such as `api.YOUR_SUBDOMAIN.appmixer.cloud` or `example.com` was never replaced; sign-in redirects nowhere.",
+        why: "A host written as a placeholder (`api.YOUR_SUBDOMAIN.appmixer.cloud`, `api.<subdomain>.appmixer.cloud`, `{tenant}`, `SUBDOMAIN`, `example.com`) was never replaced; sign-in redirects nowhere. A word inside a real host name is no template: `appmixer.yourstory.com`, `api.tenant.contoso.com` and `api.host.ch` pass.",
         fix: "Use the host of your Appmixer API, e.g. `api.acme.appmixer.cloud` (pass `--api-url` to have it compared).";
     RedirectUriNotApiHost = "redirect-uri/not-api-host", Error,
         title: "An `*.appmixer.cloud` host that is not the `api.` host",
-        why: "The OAuth callback is served by the Appmixer API (`api.<tenant>.appmixer.cloud`), not by the Studio (`my.`) or Backoffice (`backoffice.`) front ends.",
-        fix: "Use the API host: `https://api.<subdomain>.appmixer.cloud/auth/<connector>/callback` (replace `my.` or `backoffice.` with `api.`), and register that URI on the Entra app.";
+        why: "The OAuth callback is served by the Appmixer API (`api.<tenant>.appmixer.cloud`), not by the Studio (`my.`) or Backoffice (`backoffice.`) front ends. Hosted Appmixer serves its API on the default https port and Appmixer sends the host without a trailing dot, so a port (`:8443`, `:0443`, a bare `:`) or a trailing dot on an `*.appmixer.cloud` host is reported too (`:443`, the default written out, is the same URI).",
+        fix: "Use the API host: `https://api.<subdomain>.appmixer.cloud/auth/<connector>/callback` (replace `my.` or `backoffice.` with `api.`; no port, no trailing dot), and register that URI on the Entra app. The help names the corrected URI only when the tenant can be told from the host.";
     RedirectUriMismatch = "redirect-uri/mismatch", Error,
         title: "`redirectUri`, `callbackUrl` and `--api-url` disagree",
-        why: "The URI Appmixer sends must be exactly the one registered in Entra, or sign-in fails with AADSTS50011.",
+        why: "The URI Appmixer sends must be exactly the one registered in Entra, or sign-in fails with AADSTS50011. As Entra does, the comparison ignores the port of a `localhost` URI (and only there: `127.0.0.1` and other hosts keep theirs).",
         fix: "Make `redirectUri` and `callbackUrl` both `<API URL>/auth/<connector>/callback`, and register that URI on the Entra app (Authentication > Web > Redirect URIs).";
+    RedirectUriUnsupportedHost = "redirect-uri/unsupported-host", Error,
+        title: "The redirect URI's host is one Entra does not support or Appmixer cannot send",
+        why: "Entra does not support internationalised domain names (a host with a character outside ASCII: an accented or Cyrillic letter, an ideographic full stop `。`, a full-width digit) nor the IPv6 loopback `[::1]` in redirect URIs, and the URL parser that reads such a host changes it silently. A wildcard host (`https://*.contoso.com`) is not a template but a pattern: Appmixer sends one concrete URI, and Entra takes wildcard URIs only through the manifest, only for apps that sign in work accounts alone, and advises against them.",
+        fix: "Write the host of your Appmixer API in ASCII (`api.<subdomain>.appmixer.cloud`, or a self-managed host in its `xn--` form); for local development use `http://127.0.0.1` (registered through the app's Manifest, as the portal's text box refuses it) or `http://localhost` instead of `[::1]`.";
     TenantInvalid = "tenant/invalid", Error,
         title: "`tenantId` is neither a GUID nor a domain name",
         why: "Entra identifies a tenant by its Directory (tenant) ID (a GUID) or a verified domain; anything else cannot be looked up. `common`, `organizations` and `consumers` are sign-in aliases for many tenants, not the app's home tenant.",
@@ -285,7 +289,7 @@ catalogue! {
         fix: "Under Certificates & secrets, create a new client secret and paste its Value (shown once) into `clientSecret`.";
     ProbeSecretExpired = "probe/secret-expired", Error,
         title: "The client secret has expired (AADSTS7000222)",
-        why: "Entra secrets expire (6 to 24 months); every sign-in fails from that day on.",
+        why: "Entra secrets expire: the portal offers 90, 180 (recommended), 365, 545 or 730 days, or a custom end date; every sign-in fails from that day on.",
         fix: "Under Certificates & secrets, create a new client secret, paste its Value into `clientSecret` in the Backoffice, and delete the expired one.";
     ProbeSecretMissing = "probe/secret-missing", Error,
         title: "Entra received no client secret (AADSTS7000218)",

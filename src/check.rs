@@ -662,14 +662,17 @@ fn check_record(
             .keys_of(KeyKind::Callback)
             .all(|key| at.node.get(key.name).is_none()),
     };
-    if unchecked {
-        for message in rules::notes(&record, &options.rules) {
-            report.notes.push(Note {
-                document: at.document,
-                pointer: at.pointer.to_owned(),
-                message,
-            });
-        }
+    let record_notes = if unchecked {
+        rules::notes(&record, &options.rules)
+    } else {
+        Vec::new()
+    };
+    for message in record_notes.into_iter().chain(rules::value_notes(&record)) {
+        report.notes.push(Note {
+            document: at.document,
+            pointer: at.pointer.to_owned(),
+            message,
+        });
     }
     report.records.push(CheckedRecord {
         document: at.document,

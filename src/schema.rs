@@ -20,7 +20,7 @@ fn pattern(kind: KeyKind) -> Option<String> {
     match kind {
         KeyKind::ClientId => Some(format!("^(?:{GUID}|{ENV_REFERENCE})$")),
         KeyKind::Callback | KeyKind::Url => Some(format!(
-            "^(?:https://|http://localhost(?:[:/]|$)|{ENV_REFERENCE})"
+            "^(?:https://|http://(?:localhost|127\\.0\\.0\\.1)(?:[:/]|$)|{ENV_REFERENCE})"
         )),
         KeyKind::Tenant => Some(format!(
             "^(?:{GUID}|{DOMAIN}|[Cc]ommon|[Oo]rganizations|[Cc]onsumers|{ENV_REFERENCE})$"

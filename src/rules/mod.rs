@@ -12,6 +12,7 @@
 //! - `redirect-uri/invalid-url` stops the other redirect-URI checks of that value, and
 //!   `redirect-uri/mismatch` only compares values that passed their own checks.
 
+pub mod chars;
 pub mod client_id;
 pub mod client_secret;
 pub mod redirect_uri;
@@ -67,10 +68,16 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
     findings
 }
 
-/// Notes for the human report that are not diagnostics (no code, no severity): today only the
-/// redirect URI to register when the record does not have it checked.
+/// Notes for the human report that are not diagnostics (no code, no severity) about a record
+/// whose callback is not checked: the redirect URI to register.
 pub fn notes(record: &Record, context: &RuleContext) -> Vec<String> {
     redirect_uri::notes(record, context).into_iter().collect()
+}
+
+/// Notes about values that pass, for every record (the human report shows them): today how to
+/// register an `http://127.0.0.1` redirect URI, which the portal's text box refuses.
+pub fn value_notes(record: &Record) -> Vec<String> {
+    redirect_uri::value_notes(record)
 }
 
 /// Whether `text` is a GUID in its registry form `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either
@@ -679,5 +686,163 @@ mod tests {
                 let _ = notes(&record, &context);
             }
         }
+    }
+
+    /// Wrong redirect URIs of every kind the rules know, for a connector's callback path.
+    fn wrong_uris(path: &str) -> Vec<String> {
+        let schemes = ["https://", "http://", "HTTPS://", "ftp://", "https:/", ""];
+        let hosts = [
+            "api.acme.appmixer.cloud",
+            "API.acme.appmixer.cloud",
+            "my.acme.appmixer.cloud",
+            "backoffice.acme.appmixer.cloud",
+            "acme.appmixer.cloud",
+            "api.appmixer.cloud",
+            "acme.api.appmixer.cloud",
+            "api-acme.appmixer.cloud",
+            "appmixer.cloud",
+            "api.acme.appmixer.cloud.",
+            "studio.eu.acme.appmixer.cloud",
+            "appmixer.contoso.com",
+            "appmixer.yourstory.com",
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.0.0.2",
+            "[::1]",
+            "*.contoso.com",
+            "api.YOUR_SUBDOMAIN.appmixer.cloud",
+            "\u{430}pi.acme.appmixer.cloud",
+            "api.acme\u{3002}appmixer.cloud",
+            "api.acme.appmixer.cloud\u{200B}",
+            "user:hunter2@api.acme.appmixer.cloud",
+        ];
+        let ports = ["", ":443", ":8443", ":0443", ":", ":2200"];
+        let upper = path.to_ascii_uppercase();
+        let paths = [
+            path.to_owned(),
+            format!("/api{path}"),
+            format!("/{path}"),
+            format!("{path}/"),
+            upper,
+            "/auth/x/callback".to_owned(),
+            String::new(),
+            "/".to_owned(),
+            format!("/a,b{path}"),
+        ];
+        let tails = ["", "?a=b", "#x"];
+        // Every host, port and path together, each with one of the schemes and tails in turn;
+        // every host with every scheme and tail on the plain path.
+        let mut uris = Vec::new();
+        for (h, host) in hosts.iter().enumerate() {
+            for (p, port) in ports.iter().enumerate() {
+                for (q, path) in paths.iter().enumerate() {
+                    let scheme = schemes[(h + p + q) % schemes.len()];
+                    let tail = tails[(h * 7 + q) % tails.len()];
+                    uris.push(format!("{scheme}{host}{port}{path}{tail}"));
+                }
+            }
+            for scheme in schemes {
+                for tail in tails {
+                    uris.push(format!("{scheme}{host}{}{tail}", paths[0]));
+                }
+            }
+        }
+        uris
+    }
+
+    /// The concrete URIs a help text quotes (`` `https://…` ``; templates with `<…>` are not).
+    fn quoted_uris(help: &str) -> Vec<String> {
+        help.split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|quoted| {
+                quoted
+                    .split_once("://")
+                    .is_some_and(|(_, rest)| !rest.is_empty())
+                    && !quoted.contains('<')
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Every URI a redirect-URI finding suggests passes the rules itself (for the same key of the
+    /// same connector, with the same `--api-url`), and the findings on one value never suggest
+    /// two different fixes; the only other URI a help may quote is the documented example.
+    #[test]
+    fn every_suggested_uri_passes_the_rules_and_is_the_only_fix() {
+        use crate::connectors::{KeyKind, PROFILES};
+        let mut suggested = 0;
+        let mut problems = Vec::new();
+        for profile in PROFILES {
+            for key in profile
+                .keys
+                .iter()
+                .filter(|key| matches!(key.kind, KeyKind::Callback | KeyKind::Url))
+            {
+                let path = redirect_uri::Target::of(profile, key.kind).path;
+                let example = format!("https://api.acme.appmixer.cloud{path}");
+                for api in [
+                    None,
+                    Some("https://api.acme.appmixer.cloud"),
+                    Some("https://appmixer.contoso.com/api/"),
+                ] {
+                    let context = RuleContext {
+                        api_url: api.and_then(|api| url::Url::parse(api).ok()),
+                    };
+                    let errors_on_key = |value: &str| -> Vec<Finding> {
+                        check(&testing::record_of(profile, &[(key.name, value)]), &context)
+                            .into_iter()
+                            .filter(|finding| {
+                                finding.key.as_deref() == Some(key.name)
+                                    && finding.code.severity() == crate::catalogue::Severity::Error
+                            })
+                            .collect()
+                    };
+                    for value in wrong_uris(path) {
+                        let findings: Vec<Finding> = check(
+                            &testing::record_of(profile, &[(key.name, value.as_str())]),
+                            &context,
+                        )
+                        .into_iter()
+                        .filter(|finding| {
+                            finding.key.as_deref() == Some(key.name)
+                                && finding.code.as_str().starts_with("redirect-uri/")
+                        })
+                        .collect();
+                        let mut fixes: Vec<String> = findings
+                            .iter()
+                            .flat_map(|finding| quoted_uris(finding.help.as_deref().unwrap_or("")))
+                            .filter(|uri| {
+                                *uri != example || api.is_some() && key.kind == KeyKind::Callback
+                            })
+                            .collect();
+                        fixes.sort();
+                        fixes.dedup();
+                        if fixes.len() > 1 {
+                            problems.push(format!(
+                                "{} {} = {value:?} (api {api:?}): several fixes {fixes:?}",
+                                profile.service_id, key.name
+                            ));
+                        }
+                        for fix in fixes {
+                            suggested += 1;
+                            let again = errors_on_key(&fix);
+                            if !again.is_empty() {
+                                problems.push(format!(
+                                    "{} {} = {value:?} (api {api:?}): the fix {fix:?} gets {:?}",
+                                    profile.service_id,
+                                    key.name,
+                                    testing::codes(&again)
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        problems.truncate(20);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        assert!(suggested > 5_000, "only {suggested} suggestions were tried");
     }
 }

@@ -1,15 +1,28 @@
 //! `redirect-uri/*`: the Web redirect URI registered on the Entra app (`redirectUri`) and
 //! Appmixer's per-service override (`callbackUrl`), which follow the same rules. Both must be
-//! `<Appmixer API URL>/auth/azuredevops/callback`.
+//! `<Appmixer API URL><callback path of the connector>`.
 //!
-//! The checks read the URI *as written* where Entra compares it character for character (scheme,
-//! path), and use the `url` crate to validate the rest. On `*.appmixer.cloud` the API URL has no
-//! path, so the path is exactly the callback path and the host is the `api.` host; a self-managed
+//! The checks read the URI *as written*: Appmixer sends the value as it is (the connectors put
+//! it into the authorize URL unencoded), and Entra compares it with the registered URIs, so
+//! whatever the `url` crate would normalise silently (letter case of the scheme, invisible
+//! characters, Unicode hosts, a trailing dot, a spelled-out port) is judged on the text. The
+//! parser only validates the rest. On `*.appmixer.cloud` the API URL has no path and no port, so
+//! the path is exactly the callback path and the host is the `api.` host; a self-managed
 //! Appmixer may serve its API under a path prefix, so there the path only has to end in it.
+//!
+//! Facts are from Microsoft's "Redirect URI (reply URL) best practices and limitations"
+//! (learn.microsoft.com/entra/identity-platform/reply-url, 2025-05): `https` only, except
+//! `http://localhost` and the `127.0.0.1` loopback (which the portal's text box refuses; the
+//! manifest takes it); the port is ignored when matching `localhost` URIs, and only those;
+//! `[::1]` is not supported, nor are internationalised domain names, nor `! $ ' ( ) , ;`; at
+//! most 256 characters; wildcards only through the manifest, only for work-account-only apps.
+//!
+//! A finding's help gives a corrected URI only when there is one right answer, and then every
+//! finding on the value gives the same one ([`suggestion`]), which passes these checks itself.
 
 use url::Url;
 
-use super::{Finding, RuleContext, values, with_origin};
+use super::{Finding, RuleContext, chars, values, with_origin};
 use crate::catalogue::{Code, Severity};
 use crate::connectors::{KeyKind, Profile};
 use crate::record::{Origin, Record};
@@ -66,25 +79,39 @@ const CLOUD_DOMAIN: &str = "appmixer.cloud";
 /// Host labels of Appmixer's own front ends, which are not the API.
 const FRONT_END_LABELS: &[&str] = &["my", "backoffice", "studio", "www"];
 
-/// Host labels (letters and digits only, lower case) left from a template.
-const PLACEHOLDER_LABELS: &[&str] = &[
+/// The loopback literal Entra accepts over `http` besides `localhost`.
+const LOOPBACK: &str = "127.0.0.1";
+
+/// Nouns a template names in place of a host label (`SUBDOMAIN`, `YOUR_TENANT`). Written in
+/// capitals, or after `your`, they are a template; in lower case alone they are words real hosts
+/// use (`api.tenant.contoso.com`, `api.host.ch`), except those in [`TEMPLATE_ONLY_LABELS`].
+const PLACEHOLDER_NOUNS: &[&str] = &[
     "subdomain",
     "tenant",
-    "yourtenant",
-    "yoursubdomain",
-    "yourdomain",
-    "yourcompany",
-    "yourhost",
-    "yourorg",
+    "tenantname",
     "domain",
-    "hostname",
+    "domainname",
+    "company",
+    "companyname",
     "host",
+    "hostname",
+    "org",
+    "organization",
+    "organisation",
+    "instance",
+    "server",
+    "name",
     "todo",
-    "changeme",
 ];
+
+/// Labels that are a template in any letter case: instructions, never names.
+const TEMPLATE_ONLY_LABELS: &[&str] = &["subdomain", "changeme", "replaceme", "placeholder"];
 
 /// The registration page, for help texts.
 const REGISTER: &str = "register it on the Entra app (App registrations > your app > Authentication > Web > Redirect URIs)";
+
+/// How a `http://127.0.0.1` redirect URI gets registered.
+pub const REGISTER_LOOPBACK: &str = "the portal's Redirect URIs box refuses an `http` URI on 127.0.0.1: add it in the app's Manifest (App registrations > your app > Manifest, `web.redirectUris`)";
 
 /// The redirect URI `--api-url` implies: the API URL without trailing slashes (a path prefix is
 /// kept) followed by the callback path. An API URL that already ends in the callback path is
@@ -107,16 +134,41 @@ fn display(url: &Url) -> String {
     shown.to_string()
 }
 
+/// Whether two redirect URIs are the same for Entra: equal as URLs, except that the port of a
+/// `localhost` URI is ignored (and only there).
+pub fn same_redirect(a: &Url, b: &Url) -> bool {
+    if a == b {
+        return true;
+    }
+    let localhost = |url: &Url| url.host_str() == Some("localhost");
+    if !(localhost(a) && localhost(b)) {
+        return false;
+    }
+    let without_port = |url: &Url| {
+        let mut url = url.clone();
+        // Only fails for URLs that cannot have a port; `localhost` ones can.
+        let _ = url.set_port(None);
+        url
+    };
+    without_port(a) == without_port(b)
+}
+
 /// The parts of a URI as written, before any normalisation.
 #[derive(Debug, PartialEq, Eq)]
 struct Written<'a> {
     scheme: &'a str,
+    /// What stands between `://` and the host (`user:password@`), if anything.
+    user_info: &'a str,
     host: &'a str,
+    /// The port as written after `:` (possibly empty), if there is a `:`.
+    port: Option<&'a str>,
     path: &'a str,
+    /// `?…` and `#…` as written.
+    rest: &'a str,
 }
 
 fn split(value: &str) -> Option<Written<'_>> {
-    let (scheme, rest) = value.split_once("://")?;
+    let (scheme, after) = value.split_once("://")?;
     let scheme_ok = scheme
         .bytes()
         .next()
@@ -133,41 +185,57 @@ fn split(value: &str) -> Option<Written<'_>> {
             .position(|byte| delimiters.contains(&byte))
             .unwrap_or(text.len())
     };
-    let authority_end = find(rest, b"/?#");
-    let authority = &rest[..authority_end];
-    let after = &rest[authority_end..];
-    let path = &after[..find(after, b"?#")];
-    let host_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    let host = if host_port.starts_with('[') {
-        host_port
-            .find(']')
-            .map_or(host_port, |end| &host_port[..=end])
+    let authority_end = find(after, b"/?#");
+    let authority = &after[..authority_end];
+    let tail = &after[authority_end..];
+    let path_end = find(tail, b"?#");
+    let (path, rest) = tail.split_at(path_end);
+    let (user_info, host_port) = match authority.rfind('@') {
+        Some(at) => authority.split_at(at + 1),
+        None => ("", authority),
+    };
+    let (host, port) = if host_port.starts_with('[') {
+        match host_port.find(']') {
+            Some(end) => {
+                let (host, after_host) = host_port.split_at(end + 1);
+                (host, after_host.strip_prefix(':'))
+            }
+            None => (host_port, None),
+        }
     } else {
         match host_port.rsplit_once(':') {
-            Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
-            _ => host_port,
+            Some((host, port)) if port.bytes().all(|byte| byte.is_ascii_digit()) => {
+                (host, Some(port))
+            }
+            _ => (host_port, None),
         }
     };
-    Some(Written { scheme, host, path })
+    Some(Written {
+        scheme,
+        user_info,
+        host,
+        port,
+        path,
+        rest,
+    })
 }
 
-/// Whether a host as written still holds a template (`api.YOUR_SUBDOMAIN.appmixer.cloud`,
-/// `api.<tenant>.appmixer.cloud`, `example.com`).
+/// Whether a host as written still holds a template: a placeholder written as one
+/// (`api.YOUR_SUBDOMAIN.appmixer.cloud`, `api.<tenant>.appmixer.cloud`, `{tenant}`, `SUBDOMAIN`,
+/// `example.com`), not a word inside a real name (`appmixer.yourstory.com`, `api.host.ch`).
 pub fn is_placeholder_host(host: &str) -> bool {
+    if host
+        .bytes()
+        .any(|byte| matches!(byte, b'<' | b'>' | b'{' | b'}'))
+    {
+        return true;
+    }
     let lower = if host.bytes().any(|byte| byte.is_ascii_uppercase()) {
         std::borrow::Cow::Owned(host.to_ascii_lowercase())
     } else {
         std::borrow::Cow::Borrowed(host)
     };
-    let lower = lower.as_ref();
-    if lower
-        .bytes()
-        .any(|byte| matches!(byte, b'<' | b'>' | b'{' | b'}' | b'*'))
-    {
-        return true;
-    }
+    let lower = lower.trim_end_matches('.');
     let reserved = ["example.com", "example.org", "example.net", "example"];
     if reserved
         .iter()
@@ -175,17 +243,29 @@ pub fn is_placeholder_host(host: &str) -> bool {
     {
         return true;
     }
-    lower.split('.').any(|label| {
-        // Hosts are checked for every record: normalise only labels that need it.
-        let normalized = if label.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
-            std::borrow::Cow::Borrowed(label)
-        } else {
-            std::borrow::Cow::Owned(label.chars().filter(char::is_ascii_alphanumeric).collect())
-        };
-        PLACEHOLDER_LABELS.contains(&normalized.as_ref())
-            || (normalized.starts_with("your") && normalized.len() > 4)
-            || (normalized.len() >= 3 && normalized.chars().all(|c| c == 'x'))
-    })
+    host.split('.').any(is_placeholder_label)
+}
+
+/// One host label as written: see [`is_placeholder_host`].
+fn is_placeholder_label(label: &str) -> bool {
+    let letters: String = label
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if letters.is_empty() {
+        return false;
+    }
+    let capitals = label.chars().any(|c| c.is_ascii_uppercase())
+        && !label.chars().any(|c| c.is_ascii_lowercase());
+    let noun = |word: &str| PLACEHOLDER_NOUNS.contains(&word);
+    let after_your = letters
+        .strip_prefix("your")
+        .is_some_and(|rest| noun(rest) || TEMPLATE_ONLY_LABELS.contains(&rest));
+    TEMPLATE_ONLY_LABELS.contains(&letters.as_str())
+        || after_your
+        || (capitals && (noun(&letters) || letters.starts_with("your")))
+        || (letters.len() >= 3 && letters.bytes().all(|byte| byte == b'x'))
 }
 
 /// `host` is `domain` or one of its subdomains.
@@ -195,33 +275,49 @@ fn is_domain_or_subdomain(host: &str, domain: &str) -> bool {
 }
 
 fn is_cloud_host(host: &str) -> bool {
-    is_domain_or_subdomain(host, CLOUD_DOMAIN)
+    is_domain_or_subdomain(host.trim_end_matches('.'), CLOUD_DOMAIN)
 }
 
-/// The `api.` host for an `*.appmixer.cloud` host that is not one, when it can be derived.
+/// Whether an `*.appmixer.cloud` host (lower case, no trailing dot) is an API host; when it is
+/// not, the API host when there is only one it can be: the Studio's or Backoffice's host with
+/// `api.` in place of their label, `<tenant>.appmixer.cloud` with `api.` before it. A host whose
+/// tenant cannot be told (`api.appmixer.cloud`, `acme.api.appmixer.cloud`,
+/// `api-acme.appmixer.cloud`) gets none.
 fn cloud_api_host(host: &str) -> Result<(), Option<String>> {
     let labels = host.split('.').count();
     let (front, rest) = host.split_once('.').unwrap_or((host, ""));
+    let tenant_like = |label: &str| {
+        !label.is_empty() && !label.contains("api") && !FRONT_END_LABELS.contains(&label)
+    };
     match labels {
         // `api.<tenant>.appmixer.cloud`
         4 if front == "api" => Ok(()),
         // `appmixer.cloud`
         2 => Err(None),
         // `<tenant>.appmixer.cloud`
-        3 => Err(Some(format!("api.{host}"))),
+        3 => Err(tenant_like(front).then(|| format!("api.{host}"))),
         // `<front end>.<tenant>.appmixer.cloud`
-        4 => Err(Some(format!("api.{rest}"))),
+        4 => Err((FRONT_END_LABELS.contains(&front)
+            && rest.split('.').next().is_some_and(tenant_like))
+        .then(|| format!("api.{rest}"))),
         _ if FRONT_END_LABELS.contains(&front) => Err(Some(format!("api.{rest}"))),
         _ => Ok(()),
     }
 }
 
-/// The callback URI on the same origin, keeping a self-managed path prefix when one can be told.
-fn suggested_uri(origin: &str, path: &str, on_cloud: bool, callback: &str) -> String {
+/// The path a callback URI should have, keeping a self-managed path prefix when one can be
+/// told, with empty segments (`//`) collapsed.
+fn corrected_path(path: &str, on_cloud: bool, callback: &str) -> String {
     if on_cloud {
-        return format!("{origin}{callback}");
+        return callback.to_owned();
     }
-    let trimmed = path.trim_end_matches('/');
+    let mut collapsed = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && collapsed.ends_with('/')) {
+            collapsed.push(c);
+        }
+    }
+    let trimmed = collapsed.trim_end_matches('/');
     let lower = trimmed.to_ascii_lowercase();
     let prefix = if let Some(index) = lower.rfind("/auth/") {
         &trimmed[..index]
@@ -230,7 +326,7 @@ fn suggested_uri(origin: &str, path: &str, on_cloud: bool, callback: &str) -> St
     } else {
         trimmed
     };
-    format!("{origin}{prefix}{callback}")
+    format!("{prefix}{callback}")
 }
 
 /// The outcome of judging one URI.
@@ -239,43 +335,14 @@ pub struct Judged<'a> {
     pub findings: Vec<Finding>,
     /// The URI (cleaned) when it has no error of its own: only then is it compared.
     pub valid: Option<&'a str>,
+    /// The one corrected URI every finding's help gives, when there is one (see [`suggestion`]).
+    pub suggestion: Option<String>,
 }
 
 impl Judged<'_> {
     /// The valid URI, parsed (for comparisons, which are rare: most runs have no `--api-url`).
     pub fn valid_url(&self) -> Option<Url> {
         self.valid.and_then(|value| Url::parse(value).ok())
-    }
-}
-
-/// What the checks need from a parsed URI. `url` is `None` when the value is a plain
-/// `https://host/path` that parsing could not change (see [`plain_https_host`]).
-struct Parsed {
-    host: String,
-    url: Option<Url>,
-}
-
-impl Parsed {
-    fn has_query(&self) -> bool {
-        self.url.as_ref().is_some_and(|url| url.query().is_some())
-    }
-
-    fn has_fragment(&self) -> bool {
-        self.url
-            .as_ref()
-            .is_some_and(|url| url.fragment().is_some())
-    }
-
-    fn port(&self) -> Option<u16> {
-        self.url.as_ref().and_then(Url::port)
-    }
-
-    /// `scheme://host[:port]`, as the URL standard serialises an origin.
-    fn origin(&self) -> String {
-        match &self.url {
-            Some(url) => url.origin().ascii_serialization(),
-            None => format!("https://{}", self.host),
-        }
     }
 }
 
@@ -306,29 +373,89 @@ fn plain_https_host(value: &str) -> Option<&str> {
     (host.split('.').all(label_ok) && last_is_name && path_ok).then_some(host)
 }
 
-/// Judges one `redirectUri` or `callbackUrl` value as written (it is cleaned here).
-pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin, target: Target<'_>) -> Judged<'a> {
-    #[allow(non_snake_case)]
-    let CALLBACK_PATH = target.path;
-    let value = values::cleaned(raw);
-    let described = origin.describe();
-    let mut findings = Vec::new();
-    let fix = |help: String| with_origin(help, origin);
-    let invalid = |message: String, help: String| {
-        Finding::new(Code::RedirectUriInvalidUrl, key, message).help(with_origin(help, origin))
-    };
-    let generic = || {
-        format!(
-            "write `https://<Appmixer API host>{CALLBACK_PATH}`, e.g. `https://api.acme.appmixer.cloud{CALLBACK_PATH}`"
-        )
-    };
+/// What is wrong with a URI, before it is put into words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Problem {
+    Empty,
+    TooLong(usize),
+    Forbidden(Vec<char>),
+    /// Whitespace, a control or an invisible character, at a 1-based position.
+    Invisible(usize, char),
+    NoScheme,
+    SchemeWithoutSlashes,
+    NotAbsolute,
+    /// The parser's refusal (or "no host").
+    Unparsable(String),
+    PlaceholderHost,
+    Wildcard,
+    Ipv6Loopback,
+    /// A character outside ASCII in the host, at a 1-based position of the value.
+    UnicodeHost(usize, char),
+    SchemeCase,
+    LocalhostCase,
+    Http,
+    OtherScheme,
+    Query,
+    Fragment,
+    TrailingSlash,
+    WrongPath(PathProblem),
+    /// An `*.appmixer.cloud` host written otherwise than `api.<tenant>.appmixer.cloud`.
+    NotApiHost(HostProblem),
+}
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PathProblem {
+    CaseOnly(String),
+    Missing,
+    PrefixOnCloud(String),
+    EmptySegment(String),
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HostProblem {
+    /// The host without a trailing dot, in lower case.
+    host: String,
+    /// Not `api.<tenant>`: the Studio, the Backoffice, a missing `api.`.
+    not_api: bool,
+    trailing_dot: bool,
+    /// A port written after the host other than the default `:443`.
+    port: Option<String>,
+}
+
+impl Problem {
+    fn code(&self) -> Code {
+        match self {
+            Problem::Empty
+            | Problem::Invisible(..)
+            | Problem::NoScheme
+            | Problem::SchemeWithoutSlashes
+            | Problem::NotAbsolute
+            | Problem::Unparsable(_) => Code::RedirectUriInvalidUrl,
+            Problem::TooLong(_) => Code::RedirectUriTooLong,
+            Problem::Forbidden(_) => Code::RedirectUriForbiddenCharacter,
+            Problem::PlaceholderHost => Code::RedirectUriPlaceholderHost,
+            Problem::Wildcard | Problem::Ipv6Loopback | Problem::UnicodeHost(..) => {
+                Code::RedirectUriUnsupportedHost
+            }
+            Problem::SchemeCase | Problem::LocalhostCase | Problem::Http | Problem::OtherScheme => {
+                Code::RedirectUriInsecureScheme
+            }
+            Problem::Query => Code::RedirectUriHasQuery,
+            Problem::Fragment => Code::RedirectUriHasFragment,
+            Problem::TrailingSlash => Code::RedirectUriTrailingSlash,
+            Problem::WrongPath(_) => Code::RedirectUriWrongPath,
+            Problem::NotApiHost(_) => Code::RedirectUriNotApiHost,
+        }
+    }
+}
+
+/// The problems of a (cleaned) URI, in the order they are reported.
+fn diagnose(value: &str, target: Target<'_>) -> Vec<Problem> {
+    let mut problems = Vec::new();
     if value.is_empty() {
-        findings.push(invalid(format!("`{key}`{described} is empty"), generic()));
-        return Judged {
-            findings,
-            valid: None,
-        };
+        problems.push(Problem::Empty);
+        return problems;
     }
     // A character is at least a byte: only a long value needs counting.
     let length = if value.len() > MAX_LENGTH {
@@ -337,339 +464,508 @@ pub fn judge<'a>(key: &str, raw: &'a str, origin: &Origin, target: Target<'_>) -
         value.len()
     };
     if length > MAX_LENGTH {
-        findings.push(
-            Finding::new(
-                Code::RedirectUriTooLong,
-                key,
-                format!(
-                    "`{key}`{described} has {length} characters; Entra accepts at most {MAX_LENGTH}"
-                ),
-            )
-            .help(fix(format!(
-                "use the plain callback URI `<API URL>{CALLBACK_PATH}`"
-            ))),
-        );
+        problems.push(Problem::TooLong(length));
     }
     let has_forbidden = value
         .bytes()
         .any(|byte| FORBIDDEN_BYTES.get(usize::from(byte)) == Some(&true));
-    let mut forbidden: Vec<char> = if has_forbidden {
-        value.chars().filter(|c| FORBIDDEN.contains(c)).collect()
-    } else {
-        Vec::new()
-    };
-    forbidden.dedup();
-    if !forbidden.is_empty() {
-        let list: Vec<String> = forbidden.iter().map(|c| format!("`{c}`")).collect();
-        findings.push(
-            Finding::new(
-                Code::RedirectUriForbiddenCharacter,
-                key,
-                format!(
-                    "`{key}`{described} contains {}, which Entra rejects in a redirect URI",
-                    list.join(", ")
-                ),
-            )
-            .help(fix(format!(
-                "remove the character; the callback URI is `<API URL>{CALLBACK_PATH}`"
-            ))),
-        );
+    if has_forbidden {
+        let mut forbidden: Vec<char> = value.chars().filter(|c| FORBIDDEN.contains(c)).collect();
+        forbidden.dedup();
+        problems.push(Problem::Forbidden(forbidden));
     }
-    // The `url` crate silently drops tabs and newlines inside a URL; Entra would not.
-    // In ASCII text that is a space or a control character, found byte by byte.
-    let blank = |c: char| c.is_whitespace() || c.is_control();
-    let has_blank = if value.is_ascii() {
-        value.bytes().any(|byte| blank(char::from(byte)))
+    // The `url` crate silently drops tabs and newlines inside a URL and maps or drops invisible
+    // characters in a host; Entra and Appmixer would not. ASCII text is scanned byte by byte.
+    let has_invisible = if value.is_ascii() {
+        value
+            .bytes()
+            .any(|byte| byte.is_ascii_whitespace() || byte.is_ascii_control())
     } else {
         true
     };
-    if let Some((position, c)) = has_blank
-        .then(|| value.chars().enumerate().find(|(_, c)| blank(*c)))
+    if let Some((position, c)) = has_invisible
+        .then(|| chars::first(value, chars::is_invisible))
         .flatten()
     {
-        let what = match c {
-            ' ' => "a space".to_owned(),
-            '\t' => "a tab".to_owned(),
-            '\n' => "a line break".to_owned(),
-            other => format!("an invisible character (U+{:04X})", other as u32),
-        };
-        findings.push(invalid(
-            format!(
-                "`{key}`{described} contains {what} at character {}",
-                position + 1
-            ),
-            "remove it: a URI has no whitespace (encode a space in a path as `%20`)".to_owned(),
-        ));
-        return Judged {
-            findings,
-            valid: None,
-        };
+        problems.push(Problem::Invisible(position, c));
+        return problems;
     }
     let Some(written) = split(value) else {
-        let (message, help) = if !value.contains(':') && value.contains('.') {
-            (
-                format!("`{key}`{described} has no scheme: it is not an absolute URL"),
-                format!("write `https://{value}`"),
-            )
+        problems.push(if !value.contains(':') && value.contains('.') {
+            Problem::NoScheme
         } else if value.contains(":/") || value.contains(":\\") {
-            (
-                format!(
-                    "`{key}`{described} is not an absolute URL: the scheme must be followed by `://`"
-                ),
-                generic(),
-            )
+            Problem::SchemeWithoutSlashes
         } else {
-            (
-                format!("`{key}`{described} is not an absolute URL"),
-                generic(),
-            )
-        };
-        findings.push(invalid(message, help));
-        return Judged {
-            findings,
-            valid: None,
-        };
+            Problem::NotAbsolute
+        });
+        return problems;
     };
-    let placeholder_host = is_placeholder_host(written.host);
-    if placeholder_host {
-        findings.push(
-            Finding::new(
-                Code::RedirectUriPlaceholderHost,
-                key,
-                format!("`{key}`{described} has the template host `{}`", written.host),
-            )
-            .help(fix(format!(
-                "use the host of your Appmixer API, e.g. `https://api.acme.appmixer.cloud{CALLBACK_PATH}` (pass `--api-url` to have it compared)"
-            ))),
-        );
+
+    // The host, as written.
+    let host_offset = written.scheme.len() + "://".len() + written.user_info.len();
+    if let Some((index, c)) = written
+        .host
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii())
+    {
+        let position = value[..host_offset].chars().count() + index + 1;
+        problems.push(Problem::UnicodeHost(position, c));
+        return problems;
     }
-    let parsed = match plain_https_host(value) {
-        Some(host) => Parsed {
-            host: host.to_owned(),
-            url: None,
-        },
-        None => {
-            let url = match Url::parse(value) {
-                Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => Ok(url),
-                Ok(_) => Err(format!("`{key}`{described} has no host")),
-                Err(error) => Err(format!("`{key}`{described} is not a valid URL: {error}")),
-            };
-            match url {
-                Ok(url) => Parsed {
-                    host: url.host_str().unwrap_or_default().to_owned(),
-                    url: Some(url),
-                },
-                Err(message) => {
-                    // A template host is usually what the parser trips over: one error is enough.
-                    if !placeholder_host {
-                        findings.push(invalid(message, generic()));
-                    }
-                    return Judged {
-                        findings,
-                        valid: None,
-                    };
-                }
+    let wildcard = written.host.contains('*');
+    let ipv6_loopback = written.host == "[::1]";
+    let placeholder_host = !wildcard && is_placeholder_host(written.host);
+    if wildcard {
+        problems.push(Problem::Wildcard);
+    } else if ipv6_loopback {
+        problems.push(Problem::Ipv6Loopback);
+    } else if placeholder_host {
+        problems.push(Problem::PlaceholderHost);
+    }
+    let host_known = !(wildcard || ipv6_loopback || placeholder_host);
+
+    let url = match plain_https_host(value) {
+        Some(_) => None,
+        None => match Url::parse(value) {
+            Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => Some(url),
+            Ok(_) => {
+                problems.push(Problem::Unparsable("has no host".to_owned()));
+                return problems;
             }
-        }
+            Err(error) => {
+                // A template host is usually what the parser trips over: one error is enough.
+                if host_known {
+                    problems.push(Problem::Unparsable(format!("is not a valid URL: {error}")));
+                }
+                return problems;
+            }
+        },
     };
-    let host = parsed.host.as_str();
-    let on_cloud = is_cloud_host(host);
+    let host_lower = written.host.to_ascii_lowercase();
+    let on_cloud = is_cloud_host(&host_lower);
 
-    // Scheme, as written: `https`, or `http` for `localhost` only.
-    let localhost = written.host == "localhost";
-    if !(written.scheme == "https" || (written.scheme == "http" && localhost)) {
-        let after_scheme = value.split_once("://").map_or("", |(_, rest)| rest);
-        let (message, help) = if written.scheme.eq_ignore_ascii_case("https") {
-            (
-                format!(
-                    "`{key}`{described} writes the scheme as `{}`",
-                    written.scheme
-                ),
-                format!(
-                    "write `https://{after_scheme}`: Entra and Appmixer compare the URI as text, in lower case"
-                ),
-            )
+    // Scheme, as written: `https`, or `http` for `localhost` and `127.0.0.1` only.
+    let loopback = written.host == "localhost" || written.host == LOOPBACK;
+    let scheme_ok = written.scheme == "https" || (written.scheme == "http" && loopback);
+    // `[::1]` has its own finding, which says what to write instead.
+    if !(ipv6_loopback || scheme_ok) {
+        problems.push(if written.scheme.eq_ignore_ascii_case("https") {
+            Problem::SchemeCase
         } else if written.scheme.eq_ignore_ascii_case("http")
-            && written.host.eq_ignore_ascii_case("localhost")
+            && (host_lower == "localhost" || written.host == LOOPBACK)
         {
-            (
-                format!(
-                    "`{key}`{described} is a local development URI, but only `http://localhost` in lower case is allowed over http"
-                ),
-                format!(
-                    "write `http://localhost{}`",
-                    // `find` gives a character boundary, whatever precedes the host.
-                    after_scheme
-                        .find(written.host)
-                        .map_or("", |at| &after_scheme[at + written.host.len()..])
-                ),
-            )
+            Problem::LocalhostCase
         } else if written.scheme.eq_ignore_ascii_case("http") {
-            let loopback = matches!(host, "127.0.0.1" | "[::1]");
-            (
-                format!(
-                    "`{key}`{described} uses `http`; Entra requires `https` except for `http://localhost`"
-                ),
-                if loopback {
-                    format!("for local development write `http://localhost` instead of `{host}`")
-                } else {
-                    format!("use `https://{after_scheme}`")
-                },
-            )
+            Problem::Http
         } else {
-            (
-                format!(
-                    "`{key}`{described} uses the scheme `{}`; a Web redirect URI uses `https`",
-                    written.scheme
-                ),
-                format!("use `https://{after_scheme}`"),
-            )
-        };
-        findings.push(Finding::new(Code::RedirectUriInsecureScheme, key, message).help(fix(help)));
+            Problem::OtherScheme
+        });
     }
 
-    if target.exact_path && parsed.has_query() {
-        findings.push(
-            Finding::new(
-                Code::RedirectUriHasQuery,
-                key,
-                format!("`{key}`{described} has a query string (`?…`)"),
-            )
-            .help(fix(format!(
-                "remove everything from `?` on; Appmixer sends the plain `…{CALLBACK_PATH}`"
-            ))),
-        );
+    let has_query = url.as_ref().is_some_and(|url| url.query().is_some());
+    let has_fragment = url.as_ref().is_some_and(|url| url.fragment().is_some());
+    if target.exact_path && has_query {
+        problems.push(Problem::Query);
     }
-    if parsed.has_fragment() {
-        findings.push(
-            Finding::new(
-                Code::RedirectUriHasFragment,
-                key,
-                format!(
-                    "`{key}`{described} has a fragment (`#…`); Entra rejects redirect URIs with one"
-                ),
-            )
-            .help(fix("remove everything from `#` on".to_owned())),
-        );
+    if has_fragment {
+        problems.push(Problem::Fragment);
     }
-
     if !target.exact_path {
-        let clean = findings
-            .iter()
-            .all(|finding| finding.code.severity() != Severity::Error);
-        return Judged {
-            findings,
-            valid: clean.then_some(value),
-        };
+        return problems;
     }
 
     // Path, as written (the `url` crate would resolve `.` segments and percent-encode).
+    let callback = target.path;
     let path = written.path;
     let trimmed = path.trim_end_matches('/');
     let mut judged_path = path;
     if trimmed.len() < path.len() && trimmed.to_ascii_lowercase().ends_with("/callback") {
         judged_path = trimmed;
-        findings.push(
-            Finding::new(
-                Code::RedirectUriTrailingSlash,
-                key,
-                format!("`{key}`{described} ends in `/callback/`: the trailing slash makes it a different URI"),
-            )
-            .help(fix(format!(
-                "write `{}` here and in the Entra app registration",
-                suggested_uri(&parsed.origin(), trimmed, on_cloud, CALLBACK_PATH)
-            ))),
-        );
+        problems.push(Problem::TrailingSlash);
     }
     let path_ok = if on_cloud {
-        judged_path == CALLBACK_PATH
+        judged_path == callback
     } else {
-        judged_path.ends_with(CALLBACK_PATH)
+        judged_path.ends_with(callback) && !judged_path.contains("//")
     };
     if !path_ok {
         let lower = judged_path.to_ascii_lowercase();
         let case_only = if on_cloud {
-            lower == CALLBACK_PATH
+            lower == callback
         } else {
-            lower.ends_with(CALLBACK_PATH)
+            lower.ends_with(callback) && !lower.contains("//")
         };
-        let message = if case_only {
-            format!(
-                "`{key}`{described} has the path `{judged_path}`, which differs from `{CALLBACK_PATH}` only in letter case; Entra compares it exactly"
-            )
+        let shown = judged_path.to_owned();
+        problems.push(Problem::WrongPath(if case_only {
+            PathProblem::CaseOnly(shown)
         } else if judged_path.is_empty() || judged_path == "/" {
-            format!("`{key}`{described} has no path; the callback is at `{CALLBACK_PATH}`")
-        } else if on_cloud && judged_path.ends_with(CALLBACK_PATH) {
-            format!(
-                "`{key}`{described} has the path `{judged_path}`; on `*.{CLOUD_DOMAIN}` the path is exactly `{CALLBACK_PATH}`, with no prefix"
-            )
+            PathProblem::Missing
+        } else if judged_path.contains("//") && judged_path.ends_with(callback) {
+            PathProblem::EmptySegment(shown)
+        } else if on_cloud && judged_path.ends_with(callback) {
+            PathProblem::PrefixOnCloud(shown)
         } else {
-            format!(
-                "`{key}`{described} has the path `{judged_path}`, which does not end in `{CALLBACK_PATH}`"
-            )
-        };
-        findings.push(
-            Finding::new(Code::RedirectUriWrongPath, key, message).help(fix(format!(
-                "use `{}`{}",
-                suggested_uri(&parsed.origin(), judged_path, on_cloud, CALLBACK_PATH),
-                if on_cloud {
-                    ""
-                } else {
-                    " (keep the path prefix your Appmixer API is served under, if any)"
-                }
-            ))),
-        );
+            PathProblem::Other(shown)
+        }));
     }
 
-    if on_cloud
-        && !placeholder_host
-        && let Err(corrected) = cloud_api_host(host)
-    {
-        let port = parsed
-            .port()
-            .map(|port| format!(":{port}"))
-            .unwrap_or_default();
-        let front = host.split('.').next().unwrap_or_default();
-        let which = match front {
-            "my" | "studio" => " (the Studio)",
-            "backoffice" => " (the Backoffice)",
-            _ => "",
-        };
-        let help = match corrected {
-            Some(api_host) => format!(
-                "use `https://{api_host}{port}{CALLBACK_PATH}`: the callback is served by the API host, and {REGISTER}"
-            ),
-            None => format!(
-                "use `https://api.<your-tenant>.{CLOUD_DOMAIN}{CALLBACK_PATH}`: the callback is served by the API host"
-            ),
-        };
-        findings.push(
-            Finding::new(
-                Code::RedirectUriNotApiHost,
-                key,
-                format!(
-                    "`{key}`{described} points at `{host}`{which}, not at the API host `api.<tenant>.{CLOUD_DOMAIN}`"
-                ),
-            )
-            .help(fix(help)),
-        );
+    if on_cloud && host_known {
+        let trailing_dot = host_lower.ends_with('.');
+        let host = host_lower.trim_end_matches('.').to_owned();
+        let not_api = cloud_api_host(&host).is_err();
+        let port = written
+            .port
+            .filter(|port| *port != "443")
+            .map(|port| format!(":{port}"));
+        if not_api || trailing_dot || port.is_some() {
+            problems.push(Problem::NotApiHost(HostProblem {
+                host,
+                not_api,
+                trailing_dot,
+                port,
+            }));
+        }
     }
+    problems
+}
 
-    let clean = findings
+fn has_error(problems: &[Problem]) -> bool {
+    problems
         .iter()
-        .all(|finding| finding.code.severity() != Severity::Error);
+        .any(|problem| problem.code().severity() == Severity::Error)
+}
+
+/// The corrected URI for a value with problems, when there is one right answer: the URI
+/// `--api-url` gives (`expected`), or else the value with every problem that has a single fix
+/// fixed (invisible characters removed, `https://` added or lower-cased, look-alike letters of
+/// the host replaced, the Studio or Backoffice host turned into the API host, the port, query,
+/// fragment and trailing slash removed, the callback path put right). `None` when any problem
+/// has no single fix (a template host, a forbidden character, a host whose tenant cannot be
+/// told) or the result would not pass these checks itself.
+///
+/// This is the one place a replacement for a redirect URI is computed: every finding's help on
+/// the value quotes it, and a fix can apply it.
+pub fn suggestion(raw: &str, target: Target<'_>, expected: Option<&str>) -> Option<String> {
+    let value = values::cleaned(raw);
+    let candidate = match expected {
+        Some(expected) => expected.to_owned(),
+        None => repaired(value, target)?,
+    };
+    (candidate != value && !has_error(&diagnose(&candidate, target))).then_some(candidate)
+}
+
+/// The value with each problem that has a single fix fixed; see [`suggestion`].
+fn repaired(value: &str, target: Target<'_>) -> Option<String> {
+    // Invisible characters are removed; a space may stand for a missing character, so a value
+    // with one gets no suggestion.
+    if value.chars().any(|c| c == ' ' || c == '\u{A0}') {
+        return None;
+    }
+    let visible: String = value.chars().filter(|c| !chars::is_invisible(*c)).collect();
+    let absolute = if visible.contains("://") {
+        visible
+    } else if let Some((scheme, rest)) = visible
+        .split_once(":\\\\")
+        .or_else(|| visible.split_once(":/"))
+        .filter(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")
+        })
+    {
+        format!("{scheme}://{rest}")
+    } else if !visible.contains(':') && visible.contains('.') && !visible.starts_with('/') {
+        format!("https://{visible}")
+    } else {
+        return None;
+    };
+    let written = split(&absolute)?;
+    let mut host = String::with_capacity(written.host.len());
+    for c in written.host.chars() {
+        host.push(if c.is_ascii() {
+            c
+        } else {
+            chars::ascii_look_alike(c)?
+        });
+    }
+    if host.contains('*') || host.starts_with('[') || is_placeholder_host(&host) {
+        return None;
+    }
+    let mut host = host.to_ascii_lowercase();
+    let on_cloud = is_cloud_host(&host);
+    if on_cloud {
+        host = host.trim_end_matches('.').to_owned();
+        if let Err(api_host) = cloud_api_host(&host) {
+            host = api_host?;
+        }
+    }
+    let loopback = host == "localhost" || host == LOOPBACK;
+    let scheme = if written.scheme.eq_ignore_ascii_case("http") && loopback {
+        "http"
+    } else {
+        "https"
+    };
+    let port = match written.port {
+        Some(port) if !on_cloud && !port.is_empty() => format!(":{port}"),
+        _ => String::new(),
+    };
+    let (path, rest) = if target.exact_path {
+        (
+            corrected_path(written.path, on_cloud, target.path),
+            String::new(),
+        )
+    } else {
+        let query = written.rest.split('#').next().unwrap_or_default();
+        (written.path.to_owned(), query.to_owned())
+    };
+    Some(format!("{scheme}://{host}{port}{path}{rest}"))
+}
+
+/// Judges one `redirectUri` or `callbackUrl` value as written (it is cleaned here). `expected`:
+/// the URI `--api-url` gives, which is then the one suggestion.
+pub fn judge<'a>(
+    key: &str,
+    raw: &'a str,
+    origin: &Origin,
+    target: Target<'_>,
+    expected: Option<&str>,
+) -> Judged<'a> {
+    let value = values::cleaned(raw);
+    let problems = diagnose(value, target);
+    if problems.is_empty() {
+        return Judged {
+            findings: Vec::new(),
+            valid: Some(value),
+            suggestion: None,
+        };
+    }
+    let suggestion = suggestion(raw, target, expected);
+    let findings: Vec<Finding> = problems
+        .iter()
+        .map(|problem| {
+            let (message, help) = words(key, value, origin, target, problem, suggestion.as_deref());
+            Finding::new(problem.code(), key, message).help(with_origin(help, origin))
+        })
+        .collect();
+    let valid = (!has_error(&problems)).then_some(value);
     Judged {
         findings,
-        valid: clean.then_some(value),
+        valid,
+        suggestion,
+    }
+}
+
+/// The message and help of one problem. `suggested`: the one corrected URI, if any.
+fn words(
+    key: &str,
+    value: &str,
+    origin: &Origin,
+    target: Target<'_>,
+    problem: &Problem,
+    suggested: Option<&str>,
+) -> (String, String) {
+    let described = origin.describe();
+    let callback = target.path;
+    let example = format!("https://api.acme.appmixer.cloud{callback}");
+    let generic = || format!("write `https://<Appmixer API host>{callback}`, e.g. `{example}`");
+    let write = |otherwise: String| match suggested {
+        Some(uri) => format!("write `{uri}`"),
+        None => otherwise,
+    };
+    let subject = format!("`{key}`{described}");
+    match problem {
+        Problem::Empty => (format!("{subject} is empty"), write(generic())),
+        Problem::TooLong(length) => (
+            format!("{subject} has {length} characters; Entra accepts at most {MAX_LENGTH}"),
+            write(format!("use the plain callback URI `<API URL>{callback}`")),
+        ),
+        Problem::Forbidden(forbidden) => {
+            let list: Vec<String> = forbidden.iter().map(|c| format!("`{c}`")).collect();
+            (
+                format!(
+                    "{subject} contains {}, which Entra rejects in a redirect URI",
+                    list.join(", ")
+                ),
+                write(format!(
+                    "remove the character; the callback URI is `<API URL>{callback}`"
+                )),
+            )
+        }
+        Problem::Invisible(position, c) => {
+            let what = match c {
+                ' ' => format!("a space at character {position}"),
+                '\t' => format!("a tab at character {position}"),
+                '\n' => format!("a line break at character {position}"),
+                other => chars::describe_at(*other, *position),
+            };
+            (
+                format!("{subject} contains {what}"),
+                match suggested {
+                    Some(uri) => format!("remove it: write `{uri}`"),
+                    None => "remove it: a URI has no whitespace or invisible characters (encode a space in a path as `%20`)".to_owned(),
+                },
+            )
+        }
+        Problem::NoScheme => (
+            format!("{subject} has no scheme: it is not an absolute URL"),
+            write(generic()),
+        ),
+        Problem::SchemeWithoutSlashes => (
+            format!("{subject} is not an absolute URL: the scheme must be followed by `://`"),
+            write(generic()),
+        ),
+        Problem::NotAbsolute => (format!("{subject} is not an absolute URL"), write(generic())),
+        Problem::Unparsable(reason) => (format!("{subject} {reason}"), write(generic())),
+        Problem::PlaceholderHost => (
+            format!(
+                "{subject} has the template host `{}`",
+                split(value).map_or("", |written| written.host)
+            ),
+            write(format!(
+                "use the host of your Appmixer API, e.g. `{example}` (pass `--api-url` to have it compared)"
+            )),
+        ),
+        Problem::Wildcard => (
+            format!(
+                "{subject} has the wildcard host `{}`: Appmixer sends one concrete URI, which Entra compares with the registered ones",
+                split(value).map_or("", |written| written.host)
+            ),
+            write(format!(
+                "write the host of your Appmixer API, e.g. `{example}`, and register that URI (Entra takes wildcard URIs only through the manifest, only for apps that sign in work accounts alone, and advises against them)"
+            )),
+        ),
+        Problem::Ipv6Loopback => (
+            format!("{subject} uses the IPv6 loopback `[::1]`, which Entra does not support in redirect URIs"),
+            write(format!(
+                "write `{LOOPBACK}` or `localhost` instead of `[::1]` ({REGISTER_LOOPBACK})"
+            )),
+        ),
+        Problem::UnicodeHost(position, c) => (
+            format!(
+                "{subject} has, in its host, {}: Entra does not support internationalised domain names in redirect URIs",
+                chars::describe_at(*c, *position)
+            ),
+            write("write the host in ASCII letters, digits, `-` and `.` (an internationalised name in its `xn--` form)".to_owned()),
+        ),
+        Problem::SchemeCase => (
+            format!(
+                "{subject} writes the scheme as `{}`: it is https, but in capitals",
+                split(value).map_or("", |written| written.scheme)
+            ),
+            write("write the scheme in lower case, `https://`: Appmixer sends the URI as written, and the registered URI must be that same text".to_owned()),
+        ),
+        Problem::LocalhostCase => (
+            format!(
+                "{subject} is a local development URI, but Entra allows `http` only for `localhost` and `{LOOPBACK}` written in lower case"
+            ),
+            write("write the host as `localhost`".to_owned()),
+        ),
+        Problem::Http => (
+            format!(
+                "{subject} uses `http`; Entra requires `https` except for `http://localhost` and `http://{LOOPBACK}`"
+            ),
+            write("use `https://` with your Appmixer API host".to_owned()),
+        ),
+        Problem::OtherScheme => (
+            format!(
+                "{subject} uses the scheme `{}`; a Web redirect URI uses `https`",
+                split(value).map_or("", |written| written.scheme)
+            ),
+            write("use `https://` with your Appmixer API host".to_owned()),
+        ),
+        Problem::Query => (
+            format!("{subject} has a query string (`?…`)"),
+            write(format!(
+                "remove everything from `?` on; Appmixer sends the plain `…{callback}`"
+            )),
+        ),
+        Problem::Fragment => (
+            format!("{subject} has a fragment (`#…`); Entra rejects redirect URIs with one"),
+            write("remove everything from `#` on".to_owned()),
+        ),
+        Problem::TrailingSlash => (
+            format!(
+                "{subject} ends in `/callback/`: the trailing slash makes it a different URI"
+            ),
+            match suggested {
+                Some(uri) => format!("write `{uri}` here and in the Entra app registration"),
+                None => "remove the trailing slash here and in the Entra app registration".to_owned(),
+            },
+        ),
+        Problem::WrongPath(path) => {
+            let message = match path {
+                PathProblem::CaseOnly(path) => format!(
+                    "{subject} has the path `{path}`, which differs from `{callback}` only in letter case; Entra compares it exactly"
+                ),
+                PathProblem::Missing => {
+                    format!("{subject} has no path; the callback is at `{callback}`")
+                }
+                PathProblem::PrefixOnCloud(path) => format!(
+                    "{subject} has the path `{path}`; on `*.{CLOUD_DOMAIN}` the path is exactly `{callback}`, with no prefix"
+                ),
+                PathProblem::EmptySegment(path) => format!(
+                    "{subject} has the path `{path}`, with an empty segment (`//`): Appmixer's callback path has none"
+                ),
+                PathProblem::Other(path) => format!(
+                    "{subject} has the path `{path}`, which does not end in `{callback}`"
+                ),
+            };
+            let on_cloud = split(value).is_some_and(|written| is_cloud_host(&written.host.to_ascii_lowercase()));
+            let help = match suggested {
+                Some(uri) if on_cloud => format!("use `{uri}`"),
+                Some(uri) => format!(
+                    "use `{uri}` (keep the path prefix your Appmixer API is served under, if any)"
+                ),
+                None => format!("end the path in `{callback}`, exactly in that letter case"),
+            };
+            (message, help)
+        }
+        Problem::NotApiHost(problem) => {
+            let host = &problem.host;
+            let front = host.split('.').next().unwrap_or_default();
+            let which = match front {
+                "my" | "studio" => " (the Studio)",
+                "backoffice" => " (the Backoffice)",
+                _ => "",
+            };
+            let mut reasons = Vec::new();
+            if problem.not_api {
+                reasons.push(format!(
+                    "points at `{host}`{which}, not at the API host `api.<tenant>.{CLOUD_DOMAIN}`"
+                ));
+            }
+            if problem.trailing_dot {
+                reasons.push(format!(
+                    "writes the host with a trailing dot (`{host}.`), which Appmixer does not send"
+                ));
+            }
+            if let Some(port) = &problem.port {
+                reasons.push(format!(
+                    "gives the port `{port}`: hosted Appmixer serves its API on the default https port, and sends the URI without one"
+                ));
+            }
+            let help = match suggested {
+                Some(uri) => format!(
+                    "use `{uri}`: the callback is served by the API host, and {REGISTER}"
+                ),
+                None => format!(
+                    "use `https://api.<your-tenant>.{CLOUD_DOMAIN}{callback}` (the API host of your tenant): the callback is served by the API host"
+                ),
+            };
+            (format!("{subject} {}", reasons.join(", and ")), help)
+        }
     }
 }
 
 /// A hint when `--api-url` itself points at a front end rather than the API.
 fn api_url_hint(api: &Url) -> String {
     match api.host_str() {
-        Some(host) if is_cloud_host(host) && cloud_api_host(host).is_err() => format!(
-            " Note that `--api-url` points at `{host}`, which is not the API host `api.<tenant>.{CLOUD_DOMAIN}`."
-        ),
+        Some(host)
+            if is_cloud_host(host) && cloud_api_host(host.trim_end_matches('.')).is_err() =>
+        {
+            format!(
+                " Note that `--api-url` points at `{host}`, which is not the API host `api.<tenant>.{CLOUD_DOMAIN}`."
+            )
+        }
         _ => String::new(),
     }
 }
@@ -680,27 +976,38 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (key, value) in record.texts_of(KeyKind::Url) {
         let origin = record.origin(key);
-        findings.extend(judge(key, value, &origin, Target::of(profile, KeyKind::Url)).findings);
+        findings
+            .extend(judge(key, value, &origin, Target::of(profile, KeyKind::Url), None).findings);
     }
+
+    // The redirect URI `--api-url` gives, which is then the one right answer.
+    let expected = context.api_url.as_ref().and_then(|api| {
+        let text = expected_from_api_url(api, callback);
+        Url::parse(&text)
+            .ok()
+            .map(|url| (text, url, api_url_hint(api)))
+    });
     let mut judged = Vec::new();
     for (key, value) in record.texts_of(KeyKind::Callback) {
         let origin = record.origin(key);
-        let result = judge(key, value, &origin, Target::of(profile, KeyKind::Callback));
+        let result = judge(
+            key,
+            value,
+            &origin,
+            Target::of(profile, KeyKind::Callback),
+            expected.as_ref().map(|(text, _, _)| text.as_str()),
+        );
         findings.extend(result.findings);
         // Parsed again only for the comparisons below, which few runs make.
         judged.push((key, origin, result.valid));
     }
 
     // `redirect-uri/mismatch`, among the values that passed their own checks.
-    let expected = context.api_url.as_ref().and_then(|api| {
-        let text = expected_from_api_url(api, callback);
-        Url::parse(&text).ok().map(|url| (url, api_url_hint(api)))
-    });
     match expected {
-        Some((expected, hint)) => {
+        Some((_, expected, hint)) => {
             for (key, origin, valid) in &judged {
                 if let Some(valid) = valid.and_then(|value| Url::parse(value).ok())
-                    && valid != expected
+                    && !same_redirect(&valid, &expected)
                 {
                     findings.push(
                         Finding::new(
@@ -730,7 +1037,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
                 (callback_key, callback_origin, Some(callback)),
             ] = judged.as_slice()
                 && let (Ok(redirect), Ok(callback)) = (Url::parse(redirect), Url::parse(callback))
-                && redirect != callback
+                && !same_redirect(&redirect, &callback)
             {
                 findings.push(
                     Finding::new(
@@ -767,6 +1074,11 @@ pub fn checked_callback_key(profile: &Profile) -> Option<&'static str> {
         .map(|key| key.name)
 }
 
+/// Whether a URI is `http://127.0.0.1…`, which the portal's text box refuses.
+fn is_http_loopback(uri: &str) -> bool {
+    split(uri).is_some_and(|written| written.scheme == "http" && written.host == LOOPBACK)
+}
+
 /// The note for a record whose callback is not checked (the pipeline asks only for a record
 /// without [`checked_callback_key`], or without any callback key when the connector has none such):
 /// the exact URI to register, when it can be known.
@@ -789,15 +1101,23 @@ pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
                 value,
                 &record.origin(key),
                 Target::of(profile, KeyKind::Callback),
+                None,
             )
             .valid_url()
             .map(|url| display(&url))
         }),
     };
+    let loopback = exact
+        .as_deref()
+        .filter(|uri| is_http_loopback(uri))
+        .map(|_| format!(" ({REGISTER_LOOPBACK})"))
+        .unwrap_or_default();
     let Some(key) = checked_key else {
         let title = profile.title();
         return Some(match exact {
-            Some(uri) => format!("the {title} sends the redirect URI `{uri}` to Entra: {REGISTER}"),
+            Some(uri) => {
+                format!("the {title} sends the redirect URI `{uri}` to Entra: {REGISTER}{loopback}")
+            }
             None => format!(
                 "the {title} sends the redirect URI `<Appmixer API URL>{callback}` to Entra (e.g. `https://api.acme.appmixer.cloud{callback}`): {REGISTER}; run with `--api-url` to get the exact URI"
             ),
@@ -805,12 +1125,31 @@ pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
     };
     Some(match exact {
         Some(uri) => format!(
-            "this record has no `{key}`: {REGISTER} as `{uri}` (and add `{key}: {uri}` to have it checked)"
+            "this record has no `{key}`: {REGISTER} as `{uri}`{loopback} (and add `{key}: {uri}` to have it checked)"
         ),
         None => format!(
             "this record has no `{key}`: {REGISTER} as `<Appmixer API URL>{callback}`, e.g. `https://api.acme.appmixer.cloud{callback}`; run with `--api-url` to get the exact URI"
         ),
     })
+}
+
+/// Notes about values that pass, for the human report: how to register an `http://127.0.0.1`
+/// redirect URI, which the portal's text box refuses.
+pub fn value_notes(record: &Record) -> Vec<String> {
+    let keys: Vec<String> = record
+        .texts_of(KeyKind::Callback)
+        .chain(record.texts_of(KeyKind::Url))
+        .filter(|(_, value)| is_http_loopback(values::cleaned(value)))
+        .map(|(key, _)| format!("`{key}`"))
+        .collect();
+    let (keys, verb) = match keys.as_slice() {
+        [] => return Vec::new(),
+        [one] => (one.clone(), "uses"),
+        [rest @ .., last] => (format!("{} and {last}", rest.join(", ")), "use"),
+    };
+    vec![format!(
+        "{keys} {verb} `http://{LOOPBACK}`, which Entra accepts for local development; {REGISTER_LOOPBACK}"
+    )]
 }
 
 #[cfg(test)]
@@ -892,11 +1231,10 @@ mod tests {
                         (None, None, None),
                         "{value}"
                     );
-                    let parsed = Parsed {
-                        host: short.to_owned(),
-                        url: None,
-                    };
-                    assert_eq!(parsed.origin(), url.origin().ascii_serialization());
+                    assert_eq!(
+                        format!("https://{short}"),
+                        url.origin().ascii_serialization()
+                    );
                 }
             }
         }
@@ -921,51 +1259,58 @@ mod tests {
         }
     }
 
-    /// The label counting in `cloud_api_host` is the slice match it replaced.
+    /// An API host is derived only when the tenant can be told from the host.
     #[test]
-    fn cloud_api_host_matches_the_label_patterns() {
-        let by_slices = |host: &str| -> Result<(), Option<String>> {
-            let labels: Vec<&str> = host.split('.').collect();
-            match labels.as_slice() {
-                ["api", _, _, _] => Ok(()),
-                [_bare, _cloud] => Err(None),
-                [_tenant, _, _] => Err(Some(format!("api.{host}"))),
-                [_front, rest @ ..] if rest.len() == 3 => {
-                    Err(Some(format!("api.{}", rest.join("."))))
-                }
-                [front, rest @ ..] if FRONT_END_LABELS.contains(front) => {
-                    Err(Some(format!("api.{}", rest.join("."))))
-                }
-                _ => Ok(()),
-            }
-        };
-        for host in [
-            "appmixer.cloud",
-            "acme.appmixer.cloud",
-            "api.acme.appmixer.cloud",
-            "my.acme.appmixer.cloud",
-            "studio.eu.acme.appmixer.cloud",
-            "api.eu.acme.appmixer.cloud",
-            "www.a.b.c.appmixer.cloud",
-            "x.a.b.c.appmixer.cloud",
-            "my",
-            "api",
-            "",
-            ".appmixer.cloud",
-            "my..appmixer.cloud",
+    fn cloud_api_hosts_are_derived_only_when_certain() {
+        for (host, derived) in [
+            ("api.acme.appmixer.cloud", Ok(())),
+            ("api.eu.acme.appmixer.cloud", Ok(())),
+            ("x.a.b.c.appmixer.cloud", Ok(())),
+            ("appmixer.cloud", Err(None)),
+            ("acme.appmixer.cloud", Err(Some("api.acme.appmixer.cloud"))),
+            (
+                "my.acme.appmixer.cloud",
+                Err(Some("api.acme.appmixer.cloud")),
+            ),
+            (
+                "backoffice.acme.appmixer.cloud",
+                Err(Some("api.acme.appmixer.cloud")),
+            ),
+            (
+                "studio.eu.acme.appmixer.cloud",
+                Err(Some("api.eu.acme.appmixer.cloud")),
+            ),
+            (
+                "www.a.b.c.appmixer.cloud",
+                Err(Some("api.a.b.c.appmixer.cloud")),
+            ),
+            // The tenant cannot be told: no guess.
+            ("api.appmixer.cloud", Err(None)),
+            ("my.appmixer.cloud", Err(None)),
+            ("acme.api.appmixer.cloud", Err(None)),
+            ("api-acme.appmixer.cloud", Err(None)),
+            ("acme-api.appmixer.cloud", Err(None)),
+            ("foo.acme.appmixer.cloud", Err(None)),
+            ("my.api.appmixer.cloud", Err(None)),
+            ("my..appmixer.cloud", Err(None)),
+            (".appmixer.cloud", Err(None)),
         ] {
-            assert_eq!(cloud_api_host(host), by_slices(host), "{host}");
+            assert_eq!(
+                cloud_api_host(host),
+                derived.map_err(|api: Option<&str>| api.map(str::to_owned)),
+                "{host}"
+            );
         }
     }
 
     const GOOD: &str = "https://api.acme.appmixer.cloud/auth/azuredevops/callback";
 
     fn judged(value: &str) -> Vec<Code> {
-        codes(&judge("redirectUri", value, &Origin::Literal, CALLBACK).findings)
+        codes(&judge("redirectUri", value, &Origin::Literal, CALLBACK, None).findings)
     }
 
     fn help(value: &str, code: Code) -> String {
-        judge("redirectUri", value, &Origin::Literal, CALLBACK)
+        judge("redirectUri", value, &Origin::Literal, CALLBACK, None)
             .findings
             .into_iter()
             .find(|finding| finding.code == code)
@@ -993,7 +1338,7 @@ mod tests {
         ] {
             assert!(judged(value).is_empty(), "{value}: {:?}", judged(value));
             assert!(
-                judge("redirectUri", value, &Origin::Literal, CALLBACK)
+                judge("redirectUri", value, &Origin::Literal, CALLBACK, None)
                     .valid
                     .is_some()
             );
@@ -1033,7 +1378,8 @@ mod tests {
     fn schemes() {
         for value in [
             "http://api.acme.appmixer.cloud/auth/azuredevops/callback",
-            "http://127.0.0.1:3000/auth/azuredevops/callback",
+            "http://127.0.0.2:3000/auth/azuredevops/callback",
+            "HTTP://127.0.0.1/auth/azuredevops/callback",
             "HTTPS://api.acme.appmixer.cloud/auth/azuredevops/callback",
             "http://LOCALHOST/auth/azuredevops/callback",
             "ftp://api.acme.appmixer.cloud/auth/azuredevops/callback",
@@ -1079,6 +1425,7 @@ mod tests {
             "https://api.acme.appmixer.cloud/auth/AzureDevOps/callback",
             &Origin::Literal,
             CALLBACK,
+            None,
         );
         assert_eq!(codes(&case.findings), vec![Code::RedirectUriWrongPath]);
         assert!(case.findings[0].message.contains("only in letter case"));
@@ -1280,5 +1627,306 @@ mod tests {
         );
         assert_eq!(codes(&findings), vec![Code::RedirectUriMismatch]);
         assert!(!findings[0].message.contains("hunter22"));
+    }
+
+    fn findings(value: &str) -> Vec<Finding> {
+        judge("redirectUri", value, &Origin::Literal, CALLBACK, None).findings
+    }
+
+    #[test]
+    fn real_hosts_with_template_words_are_not_templates() {
+        for host in [
+            "appmixer.yourstory.com",
+            "api.yourbank.de",
+            "api.host.ch",
+            "api.tenant.contoso.com",
+            "api.domain.com",
+            "todo.contoso.com",
+            "yourcompany-api.contoso.com",
+            "api.hostname.io",
+            "API.ACME.APPMIXER.CLOUD",
+        ] {
+            assert!(!is_placeholder_host(host), "{host}");
+            let value = format!("https://{host}/auth/azuredevops/callback");
+            assert!(
+                !judged(&value).contains(&Code::RedirectUriPlaceholderHost),
+                "{value}"
+            );
+        }
+        for host in [
+            "api.YOUR_SUBDOMAIN.appmixer.cloud",
+            "api.SUBDOMAIN.appmixer.cloud",
+            "api.subdomain.appmixer.cloud",
+            "api.<subdomain>.appmixer.cloud",
+            "api.{tenant}.appmixer.cloud",
+            "api.TENANT.appmixer.cloud",
+            "api.your-tenant.appmixer.cloud",
+            "api.yoursubdomain.appmixer.cloud",
+            "api.YOUR-COMPANY.com",
+            "HOSTNAME",
+            "example.com",
+            "api.example.org",
+            "api.xxx.appmixer.cloud",
+        ] {
+            assert!(is_placeholder_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn loopback_over_http_is_accepted_and_its_registration_explained() {
+        for value in [
+            "http://127.0.0.1/auth/azuredevops/callback",
+            "http://127.0.0.1:2200/auth/azuredevops/callback",
+            "https://127.0.0.1/auth/azuredevops/callback",
+        ] {
+            assert!(judged(value).is_empty(), "{value}: {:?}", judged(value));
+        }
+        let record = record(&[(
+            "redirectUri",
+            "http://127.0.0.1:2200/auth/azuredevops/callback",
+        )]);
+        let notes = value_notes(&record);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("Manifest") && notes[0].contains("web.redirectUris"));
+        assert!(value_notes(&super::super::testing::record(&[("redirectUri", GOOD)])).is_empty());
+        // The IPv6 loopback is not supported, over either scheme: one finding, not two.
+        for value in [
+            "http://[::1]/auth/azuredevops/callback",
+            "https://[::1]:8080/auth/azuredevops/callback",
+        ] {
+            assert_eq!(
+                judged(value),
+                vec![Code::RedirectUriUnsupportedHost],
+                "{value}"
+            );
+            assert!(help(value, Code::RedirectUriUnsupportedHost).contains("127.0.0.1"));
+        }
+    }
+
+    #[test]
+    fn localhost_ports_do_not_count_in_comparisons() {
+        let none = RuleContext::default();
+        for (redirect, callback, mismatch) in [
+            (
+                "http://localhost/auth/azuredevops/callback",
+                "http://localhost:2200/auth/azuredevops/callback",
+                false,
+            ),
+            (
+                "http://localhost:3000/auth/azuredevops/callback",
+                "http://localhost:2200/auth/azuredevops/callback",
+                false,
+            ),
+            // Only for `localhost`: elsewhere the port is part of the URI.
+            (
+                "http://127.0.0.1/auth/azuredevops/callback",
+                "http://127.0.0.1:2200/auth/azuredevops/callback",
+                true,
+            ),
+            (
+                "https://appmixer.contoso.com:8443/auth/azuredevops/callback",
+                "https://appmixer.contoso.com/auth/azuredevops/callback",
+                true,
+            ),
+            (
+                "http://localhost/auth/azuredevops/callback",
+                "http://localhost:2200/auth/AzureDevOps/callback",
+                false,
+            ),
+            (
+                "http://localhost/auth/azuredevops/callback",
+                "https://localhost/auth/azuredevops/callback",
+                true,
+            ),
+        ] {
+            let found = check(
+                &record(&[("redirectUri", redirect), ("callbackUrl", callback)]),
+                &none,
+            );
+            let mismatched = codes(&found).contains(&Code::RedirectUriMismatch);
+            // A callback with its own error (letter case) is not compared at all.
+            assert_eq!(mismatched, mismatch, "{redirect} / {callback}: {found:?}");
+        }
+        let context = api("http://localhost:2200");
+        assert!(
+            check(
+                &record(&[("redirectUri", "http://localhost/auth/azuredevops/callback")]),
+                &context
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn invisible_and_unicode_characters_are_named() {
+        let zero_width = "https://api.acme.appmixer.cloud\u{200B}/auth/azuredevops/callback";
+        let found = findings(zero_width);
+        assert_eq!(codes(&found), vec![Code::RedirectUriInvalidUrl]);
+        assert!(
+            found[0]
+                .message
+                .contains("U+200B ZERO WIDTH SPACE at character 32 (invisible)"),
+            "{}",
+            found[0].message
+        );
+        assert!(help(zero_width, Code::RedirectUriInvalidUrl).contains(&format!("`{GOOD}`")));
+        for (value, named) in [
+            (
+                "https://api.acme.appmixer.cloud/auth/azure\u{AD}devops/callback",
+                "U+00AD SOFT HYPHEN at character 43",
+            ),
+            (
+                "https://api.acme.appmixer.cloud/auth/azuredevops/callback\u{FEFF}x",
+                "U+FEFF ZERO WIDTH NO-BREAK SPACE",
+            ),
+        ] {
+            let found = findings(value);
+            assert_eq!(codes(&found), vec![Code::RedirectUriInvalidUrl], "{value}");
+            assert!(found[0].message.contains(named), "{}", found[0].message);
+        }
+        for (value, named, corrected) in [
+            (
+                "https://api.acme\u{3002}appmixer.cloud/auth/azuredevops/callback",
+                "U+3002 IDEOGRAPHIC FULL STOP at character 17, which looks like `.`",
+                Some(GOOD),
+            ),
+            (
+                "https://\u{430}pi.acme.appmixer.cloud/auth/azuredevops/callback",
+                "U+0430 CYRILLIC SMALL LETTER A at character 9, which looks like `a`",
+                Some(GOOD),
+            ),
+            (
+                "https://api.acme.appmixer.cloud\u{FF0E}/auth/azuredevops/callback",
+                "U+FF0E FULLWIDTH FULL STOP",
+                Some(GOOD),
+            ),
+            (
+                "https://appmixer.m\u{FC}nchen.de/auth/azuredevops/callback",
+                "U+00FC LATIN SMALL LETTER U WITH DIAERESIS at character 19",
+                None,
+            ),
+        ] {
+            let found = findings(value);
+            assert_eq!(
+                codes(&found),
+                vec![Code::RedirectUriUnsupportedHost],
+                "{value}"
+            );
+            assert!(found[0].message.contains(named), "{}", found[0].message);
+            assert_eq!(
+                suggestion(value, CALLBACK, None).as_deref(),
+                corrected,
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn hosted_appmixer_has_no_port_and_no_trailing_dot() {
+        for value in [
+            "https://api.acme.appmixer.cloud:8443/auth/azuredevops/callback",
+            "https://api.acme.appmixer.cloud:0443/auth/azuredevops/callback",
+            "https://api.acme.appmixer.cloud:/auth/azuredevops/callback",
+            "https://api.acme.appmixer.cloud./auth/azuredevops/callback",
+        ] {
+            assert_eq!(judged(value), vec![Code::RedirectUriNotApiHost], "{value}");
+            assert_eq!(
+                suggestion(value, CALLBACK, None).as_deref(),
+                Some(GOOD),
+                "{value}"
+            );
+        }
+        // The Studio's host with a trailing dot: one finding giving both reasons.
+        let both = findings("https://my.acme.appmixer.cloud.:8443/auth/azuredevops/callback");
+        assert_eq!(codes(&both), vec![Code::RedirectUriNotApiHost]);
+        assert!(both[0].message.contains("Studio") && both[0].message.contains("trailing dot"));
+        assert!(both[0].message.contains(":8443"));
+        // The default port written out is the same URI; a self-managed port is its own.
+        for value in [
+            "https://api.acme.appmixer.cloud:443/auth/azuredevops/callback",
+            "https://appmixer.contoso.com:8443/auth/azuredevops/callback",
+        ] {
+            assert!(judged(value).is_empty(), "{value}");
+        }
+    }
+
+    #[test]
+    fn empty_path_segments_are_wrong_everywhere() {
+        for (value, corrected) in [
+            (
+                "https://appmixer.contoso.com//auth/azuredevops/callback",
+                "https://appmixer.contoso.com/auth/azuredevops/callback",
+            ),
+            (
+                "https://appmixer.contoso.com/api//auth/azuredevops/callback",
+                "https://appmixer.contoso.com/api/auth/azuredevops/callback",
+            ),
+            (
+                "https://api.acme.appmixer.cloud//auth/azuredevops/callback",
+                GOOD,
+            ),
+        ] {
+            assert_eq!(judged(value), vec![Code::RedirectUriWrongPath], "{value}");
+            assert!(
+                help(value, Code::RedirectUriWrongPath).contains(&format!("`{corrected}`")),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn wildcards_are_wildcards() {
+        let value = "https://*.contoso.com/auth/azuredevops/callback";
+        let found = findings(value);
+        assert_eq!(codes(&found), vec![Code::RedirectUriUnsupportedHost]);
+        assert!(found[0].message.contains("wildcard"));
+        assert!(!found[0].message.contains("template"));
+        assert_eq!(
+            judged("https://*.appmixer.cloud/auth/azuredevops/callback"),
+            vec![Code::RedirectUriUnsupportedHost]
+        );
+    }
+
+    #[test]
+    fn upper_case_scheme_help_agrees_with_the_rule() {
+        let value = "HTTPS://api.acme.appmixer.cloud/auth/azuredevops/callback";
+        let found = findings(value);
+        assert_eq!(codes(&found), vec![Code::RedirectUriInsecureScheme]);
+        let help = found[0].help.clone().unwrap_or_default();
+        assert!(help.contains(&format!("`{GOOD}`")), "{help}");
+        assert!(!help.contains("in lower case: Entra"), "{help}");
+    }
+
+    #[test]
+    fn api_hosts_are_suggested_only_when_certain() {
+        for value in [
+            "https://api.appmixer.cloud/auth/azuredevops/callback",
+            "https://acme.api.appmixer.cloud/auth/azuredevops/callback",
+            "https://api-acme.appmixer.cloud/auth/azuredevops/callback",
+        ] {
+            let found = findings(value);
+            assert_eq!(codes(&found), vec![Code::RedirectUriNotApiHost], "{value}");
+            let help = found[0].help.clone().unwrap_or_default();
+            assert!(!help.contains("api.api."), "{value}: {help}");
+            assert!(help.contains("api.<your-tenant>"), "{value}: {help}");
+            assert_eq!(suggestion(value, CALLBACK, None), None, "{value}");
+        }
+        // Two findings on one value give one fix.
+        let value = "https://acme.appmixer.cloud/api/auth/azuredevops/callback";
+        let found = findings(value);
+        assert_eq!(
+            codes(&found),
+            vec![Code::RedirectUriWrongPath, Code::RedirectUriNotApiHost]
+        );
+        for finding in &found {
+            assert!(
+                finding
+                    .help
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains(&format!("`{GOOD}`")),
+                "{finding:?}"
+            );
+        }
     }
 }

@@ -14,7 +14,7 @@ use crate::registration;
     name = "connector-lint",
     version,
     about = "Check the Appmixer Backoffice configuration of the connectors that sign in with Microsoft Entra ID (appmixer:azuredevops, appmixer:microsoft, appmixer:microsoft:dynamics) before it goes live.",
-    long_about = "Check the Appmixer Backoffice configuration of the connectors that sign in with Microsoft Entra ID before it goes live: Azure DevOps (appmixer:azuredevops, the default for a record that names no service), Microsoft (appmixer:microsoft: Teams, Outlook, Calendar, OneDrive, SharePoint, Excel) and Microsoft Dynamics 365 (appmixer:microsoft:dynamics).\n\nIt validates the shape of each record against the connector's JSON Schema, applies the rules a schema cannot express (Secret ID pasted instead of the secret Value, Studio host instead of API host, stray whitespace, ...), and with --probe asks Microsoft Entra ID whether tenant, client id and secret really work.\n\nExit status: 0 no error, 1 errors found (or warnings with --deny-warnings), 2 usage error or unreadable input, 3 a requested probe reached no verdict.",
+    long_about = "Check the Appmixer Backoffice configuration of the connectors that sign in with Microsoft Entra ID before it goes live: Azure DevOps (appmixer:azuredevops, the default for a record that names no service), Microsoft (appmixer:microsoft: Teams, Outlook, Calendar, OneDrive, SharePoint, Excel) and Microsoft Dynamics 365 (appmixer:microsoft:dynamics).\n\nIt validates the shape of each record against the connector's JSON Schema, applies the rules a schema cannot express (Secret ID pasted instead of the secret Value, Studio host instead of API host, stray whitespace, ...), and with --probe asks Microsoft Entra ID whether tenant, client id and secret really work and reads the app registration through Microsoft Graph (or, offline, from --app-registration FILE).\n\nExit status: 0 no error, 1 errors found (or warnings with --deny-warnings), 2 usage error or unreadable input, 3 a requested probe (or app registration check) reached no verdict.",
     after_help = "Examples:\n  connector-lint check config/azdo.yaml\n  connector-lint check configs/ --format json --output report.json\n  connector-lint check - --stdin-format json < service-config.json\n  connector-lint explain client-secret/looks-like-secret-id\n  connector-lint init > azdo.yaml\n  connector-lint init appmixer:microsoft > microsoft.yaml\n  connector-lint check . --format sarif --output connector-lint.sarif\n  connector-lint completions bash > ~/.local/share/bash-completion/completions/connector-lint"
 )]
 pub struct Cli {
@@ -184,8 +184,9 @@ pub struct CheckArgs {
 
     /// Ask Microsoft Entra ID whether each record's tenant, client id and secret work: an
     /// app-only token request for the connector's resource (Azure DevOps, Microsoft Graph,
-    /// Dynamics CRM; the token is discarded). The only option that uses the network; it cannot
-    /// prove the redirect URI or the delegated consent.
+    /// Dynamics CRM; the token is discarded). Then, with the same credentials, read the app's own
+    /// registration through Microsoft Graph and check it against the setup guide (account types,
+    /// redirect URI, permission, secret expiry). It cannot prove consent in customers' tenants.
     #[arg(long, help_heading = "Probe")]
     pub probe: bool,
 

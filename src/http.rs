@@ -3,8 +3,11 @@
 //! and one bounded exchange (the body read up to a limit, within one deadline). What an answer
 //! means is decided elsewhere, by pure code; nothing here looks inside a body.
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::io::Read;
 use std::net::IpAddr;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::blocking::{Client, RequestBuilder};
@@ -96,6 +99,56 @@ pub fn exchange(
         body,
         oversized,
     })
+}
+
+/// Answers worth asking for once per key however many threads need them (discovery per tenant,
+/// a registration per app): the cell of `key`, which concurrent callers initialise once.
+pub type OnceMap<K, V> = Mutex<HashMap<K, Arc<OnceLock<V>>>>;
+
+/// The cell of `key` in `map`, created empty when absent.
+pub fn once_cell<K: Eq + Hash, V>(map: &OnceMap<K, V>, key: K) -> Arc<OnceLock<V>> {
+    // A poisoned lock only means another thread panicked mid-insert; the map is still usable,
+    // and a run must not panic.
+    let mut map = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Arc::clone(map.entry(key).or_default())
+}
+
+/// Retries after the first attempt, for throttling and server errors.
+pub const MAX_RETRIES: u32 = 3;
+
+/// First wait when the answer names none; doubled on each retry.
+const INITIAL_BACKOFF: Duration = Duration::from_millis(250);
+
+/// The outcome of one attempt at a request, as far as retrying it goes.
+pub trait Retryable {
+    /// Whether asking again may give another answer (throttling, a server error).
+    fn is_retryable(&self) -> bool;
+    /// How long the server asked to wait (`Retry-After`).
+    fn retry_after(&self) -> Option<Duration>;
+    /// Records that the retries ran out after `attempts` attempts, for the message.
+    fn exhausted(&mut self, attempts: u32);
+}
+
+/// Repeats an attempt while its outcome is retryable, at most `MAX_RETRIES` times, waiting as
+/// `Retry-After` says (capped at `timeout`, so a server cannot park the run) or with a doubling
+/// backoff.
+pub fn with_retries<T: Retryable>(timeout: Duration, mut attempt: impl FnMut() -> T) -> T {
+    let mut backoff = INITIAL_BACKOFF;
+    let mut retries = 0;
+    loop {
+        let mut outcome = attempt();
+        if !outcome.is_retryable() {
+            return outcome;
+        }
+        if retries == MAX_RETRIES {
+            outcome.exhausted(retries + 1);
+            return outcome;
+        }
+        let wait = outcome.retry_after().unwrap_or(backoff).min(timeout);
+        std::thread::sleep(wait);
+        backoff = backoff.saturating_mul(2);
+        retries += 1;
+    }
 }
 
 fn timed_out(host: &str, timeout: Duration) -> Unreachable {
@@ -207,6 +260,48 @@ mod tests {
         assert_eq!(tls_failure(&outer), Some(&tls));
         let plain = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
         assert_eq!(tls_failure(&plain), None);
+    }
+
+    struct Attempt {
+        retryable: bool,
+        attempts: u32,
+    }
+
+    impl Retryable for Attempt {
+        fn is_retryable(&self) -> bool {
+            self.retryable
+        }
+        fn retry_after(&self) -> Option<Duration> {
+            Some(Duration::ZERO)
+        }
+        fn exhausted(&mut self, attempts: u32) {
+            self.attempts = attempts;
+        }
+    }
+
+    #[test]
+    fn retries_are_bounded_and_stop_at_an_answer() {
+        let mut calls = 0;
+        let outcome = with_retries(Duration::from_secs(1), || {
+            calls += 1;
+            Attempt {
+                retryable: true,
+                attempts: 0,
+            }
+        });
+        assert_eq!(
+            (calls, outcome.attempts),
+            (MAX_RETRIES + 1, MAX_RETRIES + 1)
+        );
+        let mut calls = 0;
+        let outcome = with_retries(Duration::from_secs(1), || {
+            calls += 1;
+            Attempt {
+                retryable: calls < 2,
+                attempts: 0,
+            }
+        });
+        assert_eq!((calls, outcome.attempts), (2, 0));
     }
 
     #[test]

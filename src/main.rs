@@ -267,6 +267,25 @@ fn run_check(mut args: CheckArgs) -> u8 {
     }
     let registration_settings =
         registration::Settings::at_now(api_url.clone(), args.expiry_warning);
+    // Through `--probe`, the registration is read from Graph, unless a file gives it.
+    let mut probe_settings = probe_settings;
+    if let Some(settings) = probe_settings.as_mut()
+        && registrations.is_none()
+    {
+        let authority = args.authority.is_some().then_some(&settings.authority);
+        match registration::graph::endpoint(args.graph_url.as_deref(), args.cloud, authority) {
+            Ok(endpoint) => {
+                settings.registration = Some(registration::Online {
+                    endpoint,
+                    settings: registration_settings.clone(),
+                });
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                return 2;
+            }
+        }
+    }
     let needs_records = probe_settings.is_some() || registrations.is_some();
     let options = Options {
         max_file_size: args.max_file_size,

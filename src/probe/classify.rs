@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER};
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer};
 
 use crate::catalogue::Code;
@@ -453,7 +454,7 @@ pub fn one_line(text: &str, max_chars: usize) -> String {
     out
 }
 
-fn excerpt(body: &[u8]) -> Option<String> {
+pub(crate) fn excerpt(body: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(body);
     let text = one_line(&mask_form_secret(&text), MAX_EXCERPT_CHARS);
     (!text.is_empty()).then_some(text)
@@ -494,7 +495,7 @@ fn account(status: u16, headers: &HeaderMap, body: BodyShown<'_>) -> String {
 }
 
 /// "HTTP 502 Bad Gateway".
-fn status_text(status: u16) -> String {
+pub(crate) fn status_text(status: u16) -> String {
     let reason = StatusCode::from_u16(status)
         .ok()
         .and_then(|code| code.canonical_reason())
@@ -504,7 +505,7 @@ fn status_text(status: u16) -> String {
 }
 
 /// The `Content-Type` of an answer, on one bounded line.
-fn content_type(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn content_type(headers: &HeaderMap) -> Option<String> {
     headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -512,7 +513,7 @@ fn content_type(headers: &HeaderMap) -> Option<String> {
 }
 
 /// A redirect target without its query (which could carry anything) and bounded.
-fn redirect_target(location: &str) -> String {
+pub(crate) fn redirect_target(location: &str) -> String {
     let without_query = location.split(['?', '#']).next().unwrap_or_default();
     one_line(without_query, 100)
 }
@@ -521,6 +522,19 @@ fn redirect_target(location: &str) -> String {
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     value.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The access token of a successful token answer, straight into a `SecretString` (for the one
+/// request of this run that needs it); `None` when there is no usable one.
+pub fn access_token(body: &[u8]) -> Option<SecretString> {
+    #[derive(Deserialize)]
+    struct Token {
+        access_token: SecretString,
+    }
+    serde_json::from_slice::<Token>(strip_bom(body))
+        .ok()
+        .map(|token| token.access_token)
+        .filter(|token| !token.expose_secret().trim().is_empty())
 }
 
 fn non_empty_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {

@@ -6,8 +6,6 @@
 //! built in `token_request`. It is never put in a URL or header, and redirects are never followed
 //! (so it cannot be forwarded to another host).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use reqwest::blocking::{Client, RequestBuilder};
@@ -24,10 +22,7 @@ use crate::http::{self, Answer, Unreachable};
 pub const MAX_BODY: u64 = 64 * 1024;
 
 /// Retries after the first attempt, for 429, throttling codes and 5xx.
-pub const MAX_RETRIES: u32 = 3;
-
-/// First wait when the answer names none; doubled on each retry.
-const INITIAL_BACKOFF: Duration = Duration::from_millis(250);
+pub use crate::http::MAX_RETRIES;
 
 /// One Entra endpoint set (an authority), shared by all probing threads.
 pub struct Entra {
@@ -37,7 +32,7 @@ pub struct Entra {
     expected_cloud: Option<&'static str>,
     /// Discovery per tenant, done once however many records share the tenant: concurrent callers
     /// of the same tenant wait for the first one's answer.
-    discoveries: Mutex<HashMap<String, Arc<OnceLock<Discovery>>>>,
+    discoveries: http::OnceMap<String, Discovery>,
 }
 
 /// The HTTP client could not be set up (no TLS backend, say).
@@ -53,12 +48,12 @@ impl Entra {
             authority: settings.authority.clone(),
             timeout: settings.timeout,
             expected_cloud: settings.expected_cloud,
-            discoveries: Mutex::new(HashMap::new()),
+            discoveries: http::OnceMap::default(),
         })
     }
 
     /// Probes one set of credentials: discovery (cached per tenant), then the token request.
-    /// `scope` is the connector's resource (`<resource>/.default`).
+    /// `scope` is the connector's resource (`<resource>/.default`). The token is discarded.
     pub fn probe(
         &self,
         tenant: &str,
@@ -66,19 +61,53 @@ impl Entra {
         secret: &SecretString,
         scope: &str,
     ) -> Verdict {
+        self.token(tenant, client_id, secret, scope, false).0
+    }
+
+    /// A token for `scope` with the same credentials, kept (secret) for a request of this run: the
+    /// app registration read needs one for Microsoft Graph. `Err` is why Entra issued none.
+    pub fn access_token(
+        &self,
+        tenant: &str,
+        client_id: &str,
+        secret: &SecretString,
+        scope: &str,
+    ) -> Result<SecretString, Box<Verdict>> {
+        match self.token(tenant, client_id, secret, scope, true) {
+            (verdict, Some(token)) if verdict.code == Code::ProbeOk => Ok(token),
+            (verdict, _) => Err(Box::new(verdict)),
+        }
+    }
+
+    fn token(
+        &self,
+        tenant: &str,
+        client_id: &str,
+        secret: &SecretString,
+        scope: &str,
+        keep: bool,
+    ) -> (Verdict, Option<SecretString>) {
         if let Discovery::Stop(verdict) = self.discover(tenant) {
-            return verdict;
+            return (verdict, None);
         }
         let url = self.endpoint(tenant, &["oauth2", "v2.0", "token"]);
-        self.with_retries(|| {
+        let mut token = None;
+        let verdict = self.with_retries(|| {
             match self.exchange(self.token_request(url.clone(), client_id, secret, scope)) {
                 Ok(answer) if answer.oversized => {
                     classify::oversized(answer.status, &answer.headers, &answer.body, MAX_BODY)
                 }
-                Ok(answer) => classify::classify(answer.status, &answer.headers, &answer.body),
+                Ok(answer) => {
+                    let verdict = classify::classify(answer.status, &answer.headers, &answer.body);
+                    if keep && verdict.code == Code::ProbeOk {
+                        token = classify::access_token(&answer.body);
+                    }
+                    verdict
+                }
                 Err(unreachable) => unreachable.into(),
             }
-        })
+        });
+        (verdict, token)
     }
 
     fn token_request(
@@ -102,16 +131,7 @@ impl Entra {
     }
 
     fn discover(&self, tenant: &str) -> Discovery {
-        let key = tenant.to_ascii_lowercase();
-        let cell = {
-            // A poisoned lock only means another thread panicked mid-insert; the map is still
-            // usable, and a run must not panic.
-            let mut map = self
-                .discoveries
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            Arc::clone(map.entry(key).or_default())
-        };
+        let cell = http::once_cell(&self.discoveries, tenant.to_ascii_lowercase());
         cell.get_or_init(|| {
             let url = self.endpoint(tenant, &["v2.0", ".well-known", "openid-configuration"]);
             // `probe/ok` stands for "go on" here: the retry loop only needs a verdict.
@@ -157,29 +177,10 @@ impl Entra {
         url
     }
 
-    /// Repeats an attempt while its verdict is retryable, at most `MAX_RETRIES` times, waiting as
-    /// `Retry-After` says (capped at the timeout) or with a doubling backoff.
-    fn with_retries(&self, mut attempt: impl FnMut() -> Verdict) -> Verdict {
-        let mut backoff = INITIAL_BACKOFF;
-        let mut retries = 0;
-        loop {
-            let mut verdict = attempt();
-            if !verdict.is_retryable() {
-                return verdict;
-            }
-            if retries == MAX_RETRIES {
-                let note = format!("still so after {} attempts", retries + 1);
-                verdict.detail = Some(match verdict.detail.take() {
-                    Some(detail) => format!("{detail}; {note}"),
-                    None => note,
-                });
-                return verdict;
-            }
-            let wait = verdict.retry_after.unwrap_or(backoff).min(self.timeout);
-            std::thread::sleep(wait);
-            backoff = backoff.saturating_mul(2);
-            retries += 1;
-        }
+    /// Repeats an attempt while its verdict is retryable (the bounded retries every HTTP edge
+    /// shares).
+    fn with_retries(&self, attempt: impl FnMut() -> Verdict) -> Verdict {
+        http::with_retries(self.timeout, attempt)
     }
 
     /// Sends a request and reads at most `MAX_BODY` bytes of the answer, all within the timeout.
@@ -190,6 +191,24 @@ impl Entra {
     /// `host[:port]` of the authority, for messages.
     pub fn host(&self) -> String {
         http::host_of(&self.authority)
+    }
+}
+
+impl http::Retryable for Verdict {
+    fn is_retryable(&self) -> bool {
+        Verdict::is_retryable(self)
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    fn exhausted(&mut self, attempts: u32) {
+        let note = format!("still so after {attempts} attempts");
+        self.detail = Some(match self.detail.take() {
+            Some(detail) => format!("{detail}; {note}"),
+            None => note,
+        });
     }
 }
 

@@ -102,6 +102,8 @@ pub struct Settings {
     pub expected_cloud: Option<&'static str>,
     pub timeout: Duration,
     pub concurrency: usize,
+    /// Read the app registration through Microsoft Graph after a token (`None`: not asked for).
+    pub registration: Option<crate::registration::Online>,
 }
 
 impl Settings {
@@ -129,6 +131,7 @@ impl Settings {
             expected_cloud,
             timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
             concurrency: CONCURRENCY,
+            registration: None,
         })
     }
 
@@ -351,7 +354,7 @@ pub fn describe(verdict: &Verdict, probed: &Probed<'_>) -> Finding {
     let (key, message, help) = match verdict.code {
         Code::ProbeOk => (
             None,
-            format!("Entra issued a {resource} token to client `{client}` in tenant `{tenant}`: tenant, client id and secret work (the token was discarded)"),
+            format!("Entra issued a token for {resource} to client `{client}` in tenant `{tenant}`: tenant, client id and secret work (the token was discarded)"),
             not_proved(profile),
         ),
         Code::ProbeTenantNotFound => (
@@ -427,10 +430,10 @@ pub fn describe(verdict: &Verdict, probed: &Probed<'_>) -> Finding {
 fn not_proved(profile: &Profile) -> String {
     match &profile.permission {
         Some(permission) => format!(
-            "Not proved by the probe: that the redirect URI is registered on the app (Authentication > Web > Redirect URIs), and that users can consent to the delegated {} `{}` permission. The first sign-in through Appmixer tests both.",
+            "The token proves tenant, client id and secret only. The app registration (account types, the Web redirect URI, the delegated {} `{}` permission, the secret's expiry) is judged by the `registration/*` findings when the probe can read it through Microsoft Graph, or from `--app-registration FILE`; consent in each customer's tenant only its first sign-in through Appmixer proves.",
             permission.resource, permission.scope
         ),
-        None => "Not proved by the probe: that the redirect URI is registered on the app (Authentication > Web > Redirect URIs), and that users can consent to the permissions the connector's components ask for. The first sign-in through Appmixer tests both.".to_owned(),
+        None => "The token proves tenant, client id and secret only. The app registration (account types, the Web redirect URI, the secret's expiry) is judged by the `registration/*` findings when the probe can read it through Microsoft Graph, or from `--app-registration FILE`; consent to the permissions the connector's components ask for only a first sign-in through Appmixer proves.".to_owned(),
     }
 }
 
@@ -482,7 +485,7 @@ fn paste_advice(origin: &Origin, profile: &Profile) -> String {
 }
 
 /// "HTTP 401, AADSTS7000222: … (trace id …)", or the account of a non-Entra answer.
-fn answer(verdict: &Verdict) -> String {
+pub(crate) fn answer(verdict: &Verdict) -> String {
     let mut parts = Vec::new();
     if let Some(entra) = &verdict.entra {
         let status = verdict
@@ -521,6 +524,8 @@ pub struct Summary {
     pub refused: usize,
     /// Not sent: no client id or secret.
     pub skipped: usize,
+    /// What the app registration read did, when it was asked for.
+    pub registration: Option<crate::registration::Summary>,
 }
 
 /// Probes every record of a report and adds the findings to its files. `progress`: draw a bar on
@@ -638,6 +643,26 @@ pub fn run(report: &mut Report, settings: &Settings, progress: bool) -> Summary 
             severity: None,
         });
     }
+    if let (Some(online), Some(entra)) = (&settings.registration, &entra) {
+        let candidates: Vec<crate::registration::Candidate<'_>> = jobs
+            .iter()
+            .zip(&verdicts)
+            .map(|(job, verdict)| crate::registration::Candidate {
+                file: job.file,
+                record_index: job.record,
+                record: &report.files[job.file].records[job.record].record,
+                tenant: &job.tenant,
+                from_file: job.from_file,
+                client_id: job.client_id,
+                secret: job.secret,
+                verdict: verdict.code,
+            })
+            .collect();
+        let (placed, registration) =
+            online.read(entra, &candidates, settings.timeout, settings.concurrency);
+        findings.extend(placed);
+        summary.registration = Some(registration);
+    }
     drop(jobs);
 
     attach(report, findings);
@@ -660,9 +685,24 @@ fn execute(
     bar: Option<&ProgressBar>,
     probe: impl Fn(usize) -> Verdict + Sync,
 ) -> Vec<Verdict> {
+    run_bounded(count, concurrency, bar, probe, || {
+        Verdict::new(Code::ProbeUnexpectedResponse)
+            .with_detail("the probe of this record stopped on an internal error")
+    })
+}
+
+/// Runs `count` jobs on at most `concurrency` threads and returns their results in order; a job
+/// lost to a panicking worker gets `lost()` rather than taking the run down.
+pub(crate) fn run_bounded<T: Send>(
+    count: usize,
+    concurrency: usize,
+    bar: Option<&ProgressBar>,
+    job: impl Fn(usize) -> T + Sync,
+    lost: impl Fn() -> T,
+) -> Vec<T> {
     let next = AtomicUsize::new(0);
     let workers = concurrency.clamp(1, count.max(1));
-    let mut verdicts: Vec<Option<Verdict>> = vec![None; count];
+    let mut results: Vec<Option<T>> = (0..count).map(|_| None).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -673,7 +713,7 @@ fn execute(
                         if index >= count {
                             break;
                         }
-                        done.push((index, probe(index)));
+                        done.push((index, job(index)));
                         if let Some(bar) = bar {
                             bar.inc(1);
                         }
@@ -683,23 +723,18 @@ fn execute(
             })
             .collect();
         for handle in handles {
-            // A worker that panicked leaves its records without a verdict (filled in below)
+            // A worker that panicked leaves its jobs without a result (filled in below)
             // rather than taking the run down.
             if let Ok(done) = handle.join() {
-                for (index, verdict) in done {
-                    verdicts[index] = Some(verdict);
+                for (index, result) in done {
+                    results[index] = Some(result);
                 }
             }
         }
     });
-    verdicts
+    results
         .into_iter()
-        .map(|verdict| {
-            verdict.unwrap_or_else(|| {
-                Verdict::new(Code::ProbeUnexpectedResponse)
-                    .with_detail("the probe of this record stopped on an internal error")
-            })
-        })
+        .map(|result| result.unwrap_or_else(&lost))
         .collect()
 }
 

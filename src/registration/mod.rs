@@ -13,8 +13,10 @@
 //! never formatted, and scrubbed (with the secret and any token) from every text that came from
 //! outside before it reaches a message.
 
+pub mod answer;
 pub mod checks;
 pub mod file;
+pub mod graph;
 pub mod model;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -289,6 +291,172 @@ pub fn check_file(
     }
     crate::probe::attach(report, placed);
     summary
+}
+
+/// The registration read through `--probe`.
+#[derive(Debug, Clone)]
+pub struct Online {
+    /// `None`: no Graph to ask (an `--authority` of no known cloud, and no `--graph-url`).
+    pub endpoint: Option<graph::Endpoint>,
+    pub settings: Settings,
+}
+
+/// A record the probe sent, with the verdict on its credentials.
+pub struct Candidate<'a> {
+    pub file: usize,
+    pub record_index: usize,
+    pub record: &'a Record,
+    pub tenant: &'a str,
+    /// The tenant is the record's `tenantId` (not `--tenant`).
+    pub from_file: bool,
+    pub client_id: &'a str,
+    pub secret: &'a SecretString,
+    /// The probe's verdict on the connector's token.
+    pub verdict: Code,
+}
+
+/// Why a record's registration is not read after its probe, or `None` to read it: only
+/// credentials that got a token (or may well have: no service principal of the resource in the
+/// tenant says nothing against them) are worth a Graph token.
+fn not_read_after(verdict: Code) -> Option<&'static str> {
+    match verdict {
+        Code::ProbeOk | Code::ProbeResourceMissing => None,
+        code if crate::outcome::is_inconclusive(code) => Some("the probe reached no verdict"),
+        _ => Some("the credentials got no token"),
+    }
+}
+
+impl Online {
+    /// Reads the registration of every candidate whose credentials worked (one Graph token and
+    /// one read per app and tenant, at most `concurrency` at once) and judges it. Returns the
+    /// findings, placed on their records, and what was done.
+    pub(crate) fn read(
+        &self,
+        entra: &crate::probe::entra::Entra,
+        candidates: &[Candidate<'_>],
+        timeout: std::time::Duration,
+        concurrency: usize,
+    ) -> (Vec<Placed>, Summary) {
+        let mut summary = Summary {
+            records: candidates.len(),
+            ..Summary::default()
+        };
+        let Some(endpoint) = &self.endpoint else {
+            summary.source = "Microsoft Graph".to_owned();
+            for _ in candidates {
+                summary.not_read(
+                    "`--authority` names no cloud whose Graph is known; pass `--graph-url`",
+                );
+            }
+            return (Vec::new(), summary);
+        };
+        let graph = match graph::Graph::new(endpoint.clone(), timeout) {
+            Ok(graph) => graph,
+            Err(error) => {
+                summary.source = "Microsoft Graph".to_owned();
+                for _ in candidates {
+                    summary.not_read(&format!("the HTTP client could not be set up: {error}"));
+                }
+                return (Vec::new(), summary);
+            }
+        };
+        let host = graph.host();
+        summary.source = format!("Microsoft Graph, {host}");
+        let source = format!("Microsoft Graph ({host})");
+        let mut readable = Vec::new();
+        for candidate in candidates {
+            match (
+                not_read_after(candidate.verdict),
+                client_id(candidate.record),
+            ) {
+                (Some(reason), _) => summary.not_read(reason),
+                (None, None) => summary.not_read("no client id to look for"),
+                (None, Some(_)) => readable.push(candidate),
+            }
+        }
+        let judged = crate::probe::run_bounded(
+            readable.len(),
+            concurrency,
+            None,
+            |index| Some(self.judge_read(&graph, entra, readable[index], &source, &host)),
+            || None,
+        );
+        let mut placed = Vec::new();
+        for (candidate, findings) in readable.iter().zip(judged) {
+            let findings = findings.unwrap_or_else(|| vec![stopped(candidate.record)]);
+            summary.count(&findings);
+            placed.extend(findings.into_iter().map(|finding| Placed {
+                file: candidate.file,
+                record: candidate.record_index,
+                finding: finding.finding,
+                severity: Some(finding.severity),
+            }));
+        }
+        (placed, summary)
+    }
+
+    /// Reads (or waits for the read of) one candidate's registration and judges it.
+    fn judge_read(
+        &self,
+        graph: &graph::Graph,
+        entra: &crate::probe::entra::Entra,
+        candidate: &Candidate<'_>,
+        source: &str,
+        host: &str,
+    ) -> Vec<RegistrationFinding> {
+        let client_id = candidate.client_id.trim();
+        let cell = graph.read(entra, candidate.tenant, client_id, candidate.secret);
+        match cell.get() {
+            // The Graph token came from the record's secret: the secret is one of the app's.
+            Some(graph::Read::App { app, token }) => judge(
+                app,
+                candidate.record,
+                &self.settings,
+                source,
+                true,
+                Some(token),
+            ),
+            Some(graph::Read::Unread { unread, token }) => {
+                let scrubber = Scrubber::for_record(candidate.record, None, token.as_ref());
+                let asked = answer::Asked {
+                    tenant: candidate.tenant,
+                    from_file: candidate.from_file,
+                    client_id,
+                    host,
+                };
+                let (why, what_to_do) = answer::describe(unread, &asked, &scrubber);
+                vec![unreadable(
+                    candidate.record,
+                    scrubber.guard(&why),
+                    scrubber.guard(&what_to_do),
+                )]
+            }
+            None => vec![stopped(candidate.record)],
+        }
+    }
+}
+
+/// No verdict because the read itself failed inside connector-lint.
+fn stopped(record: &Record) -> RegistrationFinding {
+    unreadable(
+        record,
+        "the registration read of this record stopped on an internal error; no verdict on the app registration".to_owned(),
+        "Run the probe again; if it happens again, check the registration offline with `--app-registration FILE`.".to_owned(),
+    )
+}
+
+/// The probe note's last line: what no probe proved in this run. Consent is never proved (it is
+/// given in each customer's tenant, at the first sign-in); the registration is, where it was read.
+pub fn not_proved(registration: Option<&Summary>) -> String {
+    let consent = "consent: each customer's tenant consents to the connector's delegated permissions (such as `user_impersonation`) at its first sign-in through Appmixer, which is what proves it";
+    let read = registration.is_some_and(|summary| summary.matched + summary.problems > 0);
+    if read {
+        format!("Not proved by any probe: {consent}.\n")
+    } else {
+        format!(
+            "Not proved by any probe: the app registration (its account types, the Web redirect URI, the delegated permission, the secret's expiry), which was not read (`--app-registration FILE` checks it offline), nor {consent}.\n"
+        )
+    }
 }
 
 /// The closing note of the human report: what the registration checks covered, and what no check

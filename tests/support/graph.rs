@@ -125,3 +125,81 @@ pub fn error(code: &str, message: &str) -> Value {
         }
     })
 }
+
+/// The synthetic Graph token the fake Entra issues for the Graph scope (distinct from the
+/// connector's token, so a test can tell where each one went).
+pub const GRAPH_TOKEN: &str = "eyJ0eXAiOiJKV1QiGRAPH.c3ludGhldGljIGdyYXBoIHRva2Vu.sig";
+
+/// A token answer carrying [`GRAPH_TOKEN`].
+pub fn graph_token() -> super::Reply {
+    super::Reply::json(
+        200,
+        serde_json::to_vec(&json!({
+            "token_type": "Bearer",
+            "expires_in": 3599,
+            "ext_expires_in": 3599,
+            "access_token": GRAPH_TOKEN
+        }))
+        .unwrap_or_default(),
+    )
+}
+
+impl super::Request {
+    /// A token request for Microsoft Graph (its `scope`).
+    pub fn is_graph_token(&self) -> bool {
+        self.is_token()
+            && self
+                .form_value("scope")
+                .is_some_and(|scope| scope.contains("graph.microsoft.com"))
+    }
+
+    /// `GET /v1.0/applications(appId='…')`.
+    pub fn is_application_read(&self) -> bool {
+        self.target.starts_with("/v1.0/applications(appId=")
+    }
+
+    /// `GET /v1.0/servicePrincipals(appId='…')`.
+    pub fn is_principal_read(&self) -> bool {
+        self.target.starts_with("/v1.0/servicePrincipals(appId=")
+    }
+}
+
+/// A fake Entra for the registration tests: discovery, the connector's token (`connector`) and a
+/// Graph token (`graph`) told apart by the request's scope.
+pub fn entra(connector: super::Reply, graph: super::Reply) -> super::FakeEntra {
+    super::FakeEntra::start(move |request, _| {
+        if request.is_discovery() {
+            super::Reply::discovery()
+        } else if request.is_graph_token() {
+            graph.clone()
+        } else if request.is_token() {
+            connector.clone()
+        } else {
+            super::Reply::new(404, "text/plain", "not found")
+        }
+    })
+}
+
+/// A fake Graph on 127.0.0.1: `handler(request, n)`, where `n` counts the requests of the same
+/// endpoint (application reads, service principal reads) from 0.
+pub fn start(
+    handler: impl Fn(&super::Request, usize) -> super::Reply + Send + Sync + 'static,
+) -> super::FakeEntra {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let applications = AtomicUsize::new(0);
+    let principals = AtomicUsize::new(0);
+    super::FakeEntra::start(move |request, _| {
+        let counter = if request.is_principal_read() {
+            &principals
+        } else {
+            &applications
+        };
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        handler(request, n)
+    })
+}
+
+/// A Graph body as a JSON reply.
+pub fn reply(status: u16, body: &Value) -> super::Reply {
+    super::Reply::json(status, serde_json::to_vec_pretty(body).unwrap_or_default())
+}

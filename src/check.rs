@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use secrecy::{ExposeSecret, SecretString};
-
 use crate::catalogue::Code;
 use crate::config::Policy;
 use crate::connectors::{self, KeyKind, Profile, ServiceMatch};
@@ -66,15 +64,22 @@ pub fn check_input(input: &Input, options: &Options) -> Result<FileReport, Input
     let bytes = match source::read_bytes(input, options.max_file_size) {
         Ok(bytes) => bytes,
         Err(ReadFailure::Input(error)) => return Err(error),
-        Err(ReadFailure::Decode(problem)) => return Ok(decode_failure(name, format, problem)),
+        Err(ReadFailure::Decode(problem)) => {
+            return Ok(decode_failure(name, format, problem, options));
+        }
     };
     match source::decode(bytes) {
         Ok(text) => Ok(check_source(SourceText::new(name, format, text), options)),
-        Err(problem) => Ok(decode_failure(name, format, problem)),
+        Err(problem) => Ok(decode_failure(name, format, problem, options)),
     }
 }
 
-fn decode_failure(name: String, format: source::Format, problem: DecodeProblem) -> FileReport {
+fn decode_failure(
+    name: String,
+    format: source::Format,
+    problem: DecodeProblem,
+    options: &Options,
+) -> FileReport {
     let mut report = FileReport::empty(name.clone());
     match problem {
         DecodeProblem::TooLarge { limit, size } => {
@@ -104,6 +109,10 @@ fn decode_failure(name: String, format: source::Format, problem: DecodeProblem) 
                 )
                 .at(location),
             );
+            // The snippet is drawn from the lossy text, which no loader read.
+            let found = secrets::collect(&source.text, &[], true, options.env.as_ref(), true);
+            report.secret_spans = found.spans;
+            report.secrets = found.values;
             report.source = Some(source);
         }
     }
@@ -131,9 +140,7 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     report.looks_like_config = looks_like_config(&source, &loaded);
     let mut diagnostics = Vec::new();
 
-    let mut in_trees = secrets::TreeSecrets::default();
     for (index, root) in loaded.documents.iter().enumerate() {
-        secrets::gather_secrets(root, &mut in_trees);
         for duplicate in document::duplicate_keys(root) {
             let first = source.position(duplicate.first.start);
             diagnostics.push(
@@ -182,45 +189,15 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
         None => {}
     }
 
-    report.secret_spans = in_trees.spans;
-    // Secret values as written, for scrubbing free text. A bare `${NAME}` is not a secret (its
-    // resolved value was collected when the record was checked).
-    for span in &report.secret_spans {
-        if let Some(text) = source.text.get(span.clone()) {
-            let unquoted = text.trim().trim_matches(['"', '\'']);
-            // A value that is only `${NAME}` names a variable; it is not the secret (the resolved
-            // value is added where it is resolved). Scrubbing it would blank every message and
-            // help that names the variable.
-            if crate::env::is_only_references(unquoted) {
-                continue;
-            }
-            report.secrets.push(SecretString::from(unquoted.to_owned()));
-        }
-    }
-    // The loaded values too: an aliased secret's span is `*name`, not the value.
-    for value in in_trees.values {
-        if !crate::env::is_only_references(&value) {
-            report.secrets.push(SecretString::from(value));
-        }
-    }
-    // And what the lexical scan takes for secret values: a file that failed to parse has no
-    // tree, and its text may come back in a message (e.g. inside a broken key). Collected here,
-    // while the text is at hand, because machine formats never see the text.
-    // The scan only finds values after a `secret` word; when every such word in the text is in
-    // the name of a key the tree knows as secret, it can find nothing the tree did not give.
-    if load_failed || secrets::count_secret_words(&source.text) != in_trees.words_in_keys {
-        report
-            .secrets
-            .extend(secrets::lexical_secret_values(&source.text));
-    }
-    // The same value arrives from the span, the tree and the lexical scan; each is searched for
-    // in every message, so keep one of each.
-    report
-        .secrets
-        .sort_unstable_by(|a, b| a.expose_secret().cmp(b.expose_secret()));
-    report
-        .secrets
-        .dedup_by(|a, b| a.expose_secret() == b.expose_secret());
+    let found = secrets::collect(
+        &source.text,
+        &loaded.documents,
+        load_failed,
+        options.env.as_ref(),
+        options.keep_sources,
+    );
+    report.secret_spans = found.spans;
+    report.secrets = found.values;
     // After every secret is known: suppression only drops findings, it never decides masking.
     let inline = crate::suppress::find_inline(&source, &loaded.documents);
     let ignores = options.policy.ignores_for(&source.name);
@@ -527,7 +504,6 @@ fn resolve_record(
     at: &RecordAt<'_>,
     entries: &[&document::Entry],
     options: &Options,
-    report: &mut FileReport,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Record {
     let mut record = Record::new(profile);
@@ -596,9 +572,6 @@ fn resolve_record(
             } else {
                 Origin::Environment(resolved.names)
             };
-            if origin != Origin::Literal && secrets::is_secret_key(&entry.key) {
-                report.secrets.push(SecretString::from(value.clone()));
-            }
             record.set(key.name, value, origin);
         }
     }
@@ -615,7 +588,7 @@ fn check_record(
         return;
     };
     let entries = at.first_entries();
-    let record = resolve_record(profile, &at, &entries, options, report, diagnostics);
+    let record = resolve_record(profile, &at, &entries, options, diagnostics);
 
     // Most records are plain (`schema::is_plain_record`): the shape-only schema accepts them by
     // construction, so no instance is built or validated for them.

@@ -594,9 +594,15 @@ fn gitlab_issues_have_the_required_fields_and_stable_fingerprints() {
 
 // ---------------------------------------------------------------------------------------------
 // Escaping: a path and a message holding `%`, `,`, `;`, `:`, `]` and line breaks survive every
-// format, and no line break starts a command of its own.
+// format, and no line break starts a command of its own. Line breaks and command prefixes in
+// them are neutralised (shown as `\n`, `:\:`, `##vso\[`) before any format escapes them.
 
-/// A file whose name and unknown key hold every character that needs escaping somewhere.
+/// The hostile key of `hostile_fixture` as every format shows it.
+const SHOWN_KEY: &str =
+    "50% off, a;b: c]\\nnext\\r:\\:error:\\:x ##vso\\[task.complete result=Succeeded;]";
+
+/// A file whose name and unknown key hold every character that needs escaping somewhere; the
+/// key is returned as every format shows it.
 fn hostile_fixture() -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let name = "we%ird,na;me:x]y.json";
@@ -606,7 +612,7 @@ fn hostile_fixture() -> (tempfile::TempDir, String, String) {
         serde_json::to_string(key).expect("key")
     );
     std::fs::write(dir.path().join(name), text).expect("write the fixture");
-    (dir, name.to_owned(), key.to_owned())
+    (dir, name.to_owned(), SHOWN_KEY.to_owned())
 }
 
 #[test]

@@ -241,7 +241,7 @@ fn server_says(body: &[u8], secrets: &[SecretString]) -> String {
         }
         Some(text) => format!(
             " (the API says: \"{}\")",
-            crate::report::redact::neutralise_controls(one_line(text, 200))
+            crate::report::redact::neutralise(&one_line(text, 200))
         ),
         None => String::new(),
     }
@@ -254,7 +254,7 @@ fn quoted(text: &str, secrets: &[SecretString]) -> String {
     } else {
         format!(
             "`{}`",
-            crate::report::redact::neutralise_controls(one_line(text, 100))
+            crate::report::redact::neutralise(&one_line(text, 100))
         )
     }
 }

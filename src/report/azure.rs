@@ -74,7 +74,7 @@ pub fn render(files: &[RedactedFile], summary: Summary, run: Run<'_>, status: u8
             let mut properties = format!("type={kind};");
             // Standard input has no source path the agent could link to.
             if file.path != "-" {
-                let _ = write!(properties, "sourcepath={};", escape_property(file.path));
+                let _ = write!(properties, "sourcepath={};", escape_property(&file.path));
             }
             if let Some(location) = &diagnostic.location {
                 let _ = write!(

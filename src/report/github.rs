@@ -56,7 +56,7 @@ pub fn render(files: &[RedactedFile], run: Run<'_>) -> String {
     }
     for file in files {
         // Standard input has no file to annotate; its findings become file-less annotations.
-        let path = (file.path != "-").then_some(file.path);
+        let path = (file.path != "-").then_some(&*file.path);
         for diagnostic in &file.diagnostics {
             let mut properties = Vec::new();
             // The message repeats `path:line:col`: the properties only feed the annotation, the

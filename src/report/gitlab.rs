@@ -90,7 +90,7 @@ pub fn render(files: &[RedactedFile]) -> String {
                 .or_insert(0);
             let fingerprint = fingerprint(
                 diagnostic.code.as_str(),
-                file.path,
+                &file.path,
                 document,
                 pointer,
                 *repeat,
@@ -105,7 +105,7 @@ pub fn render(files: &[RedactedFile]) -> String {
                 fingerprint,
                 severity: severity(diagnostic.severity),
                 location: Location {
-                    path: file.path,
+                    path: &file.path,
                     lines: Lines { begin, end },
                 },
             });

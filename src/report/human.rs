@@ -146,7 +146,7 @@ pub fn render(files: &[RedactedFile], summary: Summary, style: Style) -> String 
     let mut out = String::new();
     for file in files {
         let source = file.source.as_ref().map(|source| {
-            NamedSource::new(file.path, source.text.clone()).with_language(match source.format {
+            NamedSource::new(&*file.path, source.text.clone()).with_language(match source.format {
                 crate::source::Format::Yaml => "yaml",
                 crate::source::Format::Json => "json",
             })
@@ -159,7 +159,7 @@ pub fn render(files: &[RedactedFile], summary: Summary, style: Style) -> String 
             let shown = Shown {
                 diagnostic,
                 source: source.clone().filter(|_| drawn),
-                path: file.path,
+                path: &file.path,
             };
             render_one(&shown, style, &mut out);
             out.push('\n');

@@ -221,7 +221,7 @@ fn push_string(out: &mut Vec<u8>, text: &str) {
 
 fn json_file<'a>(file: &'a RedactedFile) -> JsonFile<'a> {
     JsonFile {
-        path: file.path,
+        path: &file.path,
         diagnostics: file
             .diagnostics
             .iter()
@@ -295,7 +295,7 @@ mod tests {
         ];
         for (path, diagnostics) in &files {
             let file = RedactedFile {
-                path,
+                path: Cow::Borrowed(path),
                 source: None,
                 diagnostics: diagnostics.iter().map(Cow::Borrowed).collect(),
                 notes: Vec::new(),

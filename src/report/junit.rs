@@ -156,9 +156,9 @@ fn write_test_case(
 ) -> std::io::Result<()> {
     let element = writer
         .create_element("testcase")
-        .with_attribute(attribute("name", file.path))
+        .with_attribute(attribute("name", &file.path))
         .with_attribute(attribute("classname", SUITE))
-        .with_attribute(attribute("file", file.path))
+        .with_attribute(attribute("file", &file.path))
         .with_attribute(attribute("time", "0"));
     if file.diagnostics.is_empty() {
         element.write_empty()?;
@@ -167,7 +167,7 @@ fn write_test_case(
     element.write_inner_content(|writer| {
         let mut other = String::new();
         for diagnostic in &file.diagnostics {
-            let text = describe(file.path, diagnostic);
+            let text = describe(&file.path, diagnostic);
             if fails_gate(diagnostic.severity, run.deny_warnings) {
                 writer
                     .create_element("failure")

@@ -1,5 +1,6 @@
 //! Reports: one module per format behind one entry point. Every format receives the files only
-//! after `redact` has masked secret spans and scrubbed messages, so no format can forget to.
+//! after `redact` has masked secret spans and scrubbed and neutralised every text, so no format
+//! can forget to.
 
 pub mod azure;
 pub mod github;
@@ -79,14 +80,16 @@ impl Default for Style {
     }
 }
 
-/// A file as formats see it: secret spans masked in the text, secrets scrubbed from messages.
-/// Diagnostics are borrowed from the report unless scrubbing had to change one.
+/// A file as formats see it: secret spans masked in the text, and every text (path, messages,
+/// help, pointers, related messages, notes) scrubbed of secrets and neutralised
+/// (`redact::Redactor`). Diagnostics and notes are borrowed from the report unless that changed
+/// one.
 #[derive(Debug)]
 pub struct RedactedFile<'a> {
-    pub path: &'a str,
+    pub path: Cow<'a, str>,
     pub source: Option<SourceText>,
     pub diagnostics: Vec<Cow<'a, Diagnostic>>,
-    /// Notes (human format only), scrubbed like messages.
+    /// Notes (human format only), redacted like messages.
     pub notes: Vec<Cow<'a, Note>>,
 }
 
@@ -106,18 +109,14 @@ pub fn redact_files(files: &[FileReport], with_sources: bool) -> Vec<RedactedFil
         .collect()
 }
 
-/// `redact` for one file.
+/// `redact` for one file: the choke point between what a file holds and what any format shows.
 pub fn redact_file(file: &FileReport, with_sources: bool) -> RedactedFile<'_> {
     // Every secret value known for the file: from its tree, the environment and the
-    // lexical scan (collected when the file was checked, see `check::check_source`).
+    // lexical scan (collected when the file was checked, see `secrets::collect`).
     let secrets = &file.secrets;
+    let redactor = redact::Redactor::new(secrets);
     let source = file.source.as_ref().filter(|_| with_sources).map(|source| {
-        let mut spans = file.secret_spans.clone();
-        spans.extend(crate::secrets::lexical_secret_spans(&source.text));
-        // A known secret value is masked wherever else it stands (pasted into another key,
-        // anchored elsewhere and aliased, left in a comment).
-        spans.extend(crate::secrets::value_spans(&source.text, secrets));
-        let masked = redact::neutralise_controls(redact::mask(&source.text, &spans));
+        let masked = redact::neutralise_source(redact::mask(&source.text, &file.secret_spans));
         SourceText {
             name: source.name.clone(),
             format: source.format,
@@ -128,48 +127,61 @@ pub fn redact_file(file: &FileReport, with_sources: bool) -> RedactedFile<'_> {
     let diagnostics = file
         .diagnostics
         .iter()
-        .map(|diagnostic| {
-            let texts = std::iter::once(diagnostic.message.as_str())
-                .chain(diagnostic.help.as_deref())
-                .chain(diagnostic.related.iter().map(|r| r.message.as_str()));
-            if !texts
-                .into_iter()
-                .any(|text| redact::holds_secret(text, secrets) || redact::has_controls(text))
-            {
-                return Cow::Borrowed(diagnostic);
-            }
-            // Messages quote keys and values from the file: scrub secrets, and keep
-            // control characters (terminal escapes) out of every format.
-            let clean = |text: &str| redact::neutralise_controls(redact::scrub(text, secrets));
-            let mut diagnostic = diagnostic.clone();
-            diagnostic.message = clean(&diagnostic.message);
-            diagnostic.help = diagnostic.help.map(|help| clean(&help));
-            for related in &mut diagnostic.related {
-                related.message = clean(&related.message);
-            }
-            Cow::Owned(diagnostic)
-        })
+        .map(|diagnostic| redact_diagnostic(diagnostic, &redactor))
         .collect();
     let notes = file
         .notes
         .iter()
         .map(|note| {
-            if redact::holds_secret(&note.message, secrets) {
-                Cow::Owned(Note {
-                    message: redact::scrub(&note.message, secrets),
-                    ..note.clone()
-                })
-            } else {
-                Cow::Borrowed(note)
+            if !redactor.changes(&note.message) && !redactor.changes(&note.pointer) {
+                return Cow::Borrowed(note);
             }
+            Cow::Owned(Note {
+                message: redactor.text(&note.message).into_owned(),
+                pointer: redactor.pointer(&note.pointer).into_owned(),
+                ..note.clone()
+            })
         })
         .collect();
     RedactedFile {
-        path: &file.path,
+        path: redactor.text(&file.path),
         source,
         diagnostics,
         notes,
     }
+}
+
+/// One diagnostic through the redactor. A diagnostic located below a secret key (a key of the
+/// mapping `clientSecret` holds) also has the names of that place masked where its texts quote
+/// them, however short.
+fn redact_diagnostic<'a>(
+    diagnostic: &'a Diagnostic,
+    redactor: &redact::Redactor<'_>,
+) -> Cow<'a, Diagnostic> {
+    let pointer = diagnostic.location.as_ref().map(|l| l.pointer.as_str());
+    let below_secret = pointer
+        .map(crate::secrets::names_under_secret_key)
+        .unwrap_or_default();
+    let texts = std::iter::once(diagnostic.message.as_str())
+        .chain(diagnostic.help.as_deref())
+        .chain(diagnostic.related.iter().map(|r| r.message.as_str()))
+        .chain(pointer);
+    if below_secret.is_empty() && !texts.into_iter().any(|text| redactor.changes(text)) {
+        return Cow::Borrowed(diagnostic);
+    }
+    // Messages quote keys and values from the file: scrub secrets, and keep control characters
+    // (terminal escapes) and CI commands out of every format.
+    let clean = |text: &str| redact::scrub_quoted(redactor.text(text), &below_secret).into_owned();
+    let mut diagnostic = diagnostic.clone();
+    diagnostic.message = clean(&diagnostic.message);
+    diagnostic.help = diagnostic.help.map(|help| clean(&help));
+    for related in &mut diagnostic.related {
+        related.message = clean(&related.message);
+    }
+    if let Some(location) = &mut diagnostic.location {
+        location.pointer = redactor.pointer(&location.pointer).into_owned();
+    }
+    Cow::Owned(diagnostic)
 }
 
 /// Renders a whole report in one format, for a run with no input errors and default gating.

@@ -1,13 +1,31 @@
-//! Masking and scrubbing, in one place, before any format sees a file: the spans and values that
-//! `crate::secrets` decides are secret are masked in the source text and scrubbed from messages.
+//! Masking, scrubbing and neutralising, in one place: every text that reaches any output passes
+//! through here. Before any format sees a file, the spans and values that `crate::secrets` decides
+//! are secret are masked in the source text and scrubbed from every text (path, messages, help,
+//! pointers, related messages, notes); what the run itself prints on standard error (input errors,
+//! echoed arguments) is neutralised here too.
+//!
+//! Neutralising makes a text safe to print wherever it lands: control characters are shown as
+//! escapes (a terminal escape sequence or a line break cannot travel in it), and the prefixes
+//! that CI runners execute as commands cannot form: Azure Pipelines reads `##vso[` anywhere in a
+//! line, GitHub Actions reads `::` at the start of a line (and its older `##[` anywhere). Text
+//! wrapped by a renderer can start a line anywhere, so no `::` is left at all. The `github` and
+//! `azure` formats write their own commands around the neutralised texts, escaped as their
+//! runners expect.
+
+use std::borrow::Cow;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::document::Span;
-use crate::secrets::MIN_SCRUBBED_LENGTH;
+use crate::document::{Span, pointer};
+use crate::secrets::Finder;
+use crate::source::InputError;
 
 /// The character that replaces each byte of a secret.
 pub const MASK: char = '*';
+
+/// What replaces a secret in free text (always the same length, so it says nothing of the
+/// secret's).
+pub const MASKED: &str = "********";
 
 /// Replaces every byte of every span with `MASK`, keeping byte offsets (and so every label) valid.
 pub fn mask(text: &str, spans: &[Span]) -> String {
@@ -27,17 +45,23 @@ pub fn mask(text: &str, spans: &[Span]) -> String {
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
-/// Replaces control characters (other than tab and line ends) with `?`, byte for byte, so that a
-/// snippet can never carry a terminal escape sequence out of a hostile file. Offsets, and with
-/// them every label, stay valid.
-pub fn neutralise_controls(text: String) -> String {
-    if !has_controls(&text) {
+/// Neutralises a source text for a snippet, byte for byte so that offsets, and with them every
+/// label, stay valid: each byte of a hidden character (see `is_hidden`, line ends and tabs
+/// excepted) becomes `?`, and the second `#` of `##vso[` and `##[` becomes `?`. Snippet lines are
+/// drawn after a line number, so no `::` can start one.
+pub fn neutralise_source(text: String) -> String {
+    if !has_controls(&text) && memchr::memmem::find(text.as_bytes(), b"##").is_none() {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if is_neutralised(c) {
+        if is_hidden(c) && !matches!(c, '\t' | '\n' | '\r') {
             out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else if c == '[' && ends_with_command_prefix(&out) {
+            // `##vso` or `##` just before: make it `#?vso` or `#?`.
+            let hash = out.rfind("##").unwrap_or(0);
+            out.replace_range(hash + 1..hash + 2, "?");
+            out.push(c);
         } else {
             out.push(c);
         }
@@ -45,66 +69,156 @@ pub fn neutralise_controls(text: String) -> String {
     out
 }
 
-fn is_neutralised(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+/// Characters that must not reach an output as they are: controls (C0, DEL, C1; line breaks
+/// included), the line and paragraph separators, and the bidirectional formatting characters
+/// that reorder what a terminal or a browser shows.
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
 }
 
-/// Whether a text holds a control character other than tab and line ends: `is_neutralised` over
-/// the bytes, since every message of every file passes through here. C0 controls and DEL are
-/// single bytes; the C1 controls (U+0080 to U+009F) are `C2 80` to `C2 9F` in UTF-8.
-pub fn has_controls(text: &str) -> bool {
+/// Whether a text ends with `##vso` (any letter case) or `##`, so that a `[` would complete a
+/// command prefix.
+fn ends_with_command_prefix(text: &str) -> bool {
     let bytes = text.as_bytes();
-    // Most texts hold no candidate byte at all: a pass without early exit (which the compiler
-    // vectorises) rules them out before the exact check.
+    bytes.ends_with(b"##")
+        || bytes.len() >= 5 && bytes[bytes.len() - 5..].eq_ignore_ascii_case(b"##vso")
+}
+
+/// Makes a free text (a path, a message, an argument echoed in an error) safe for any output:
+/// hidden characters other than tab shown as escapes (`\n`, `\r`, `\u{1b}`), a backslash put
+/// into every `::` (`:\:`), `##vso[` (`##vso\[`) and `##[` (`##\[`).
+pub fn neutralise(text: &str) -> Cow<'_, str> {
+    if !needs_neutralising(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            ':' if out.ends_with(':') => out.push_str("\\:"),
+            '[' if ends_with_command_prefix(&out) => out.push_str("\\["),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `neutralise` would change a text. Every message of every file comes here, so a pass
+/// without early exit (which the compiler vectorises) first rules out the texts without a
+/// candidate byte: a control, the lead byte of a C1 control (`C2`) or of a separator or bidi
+/// character (`E2`, `D8`), a `:` or a `#`.
+fn needs_neutralising(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let candidate = bytes.iter().fold(false, |found, &byte| {
-        found | (byte < 0x20) | (byte == 0x7f) | (byte == 0xc2)
+        found
+            | (byte < 0x20)
+            | (byte == 0x7f)
+            | (byte == 0xc2)
+            | (byte == 0xe2)
+            | (byte == 0xd8)
+            | (byte == b':')
+            | (byte == b'#')
     });
     candidate
-        && bytes.iter().enumerate().any(|(index, byte)| match byte {
-            b'\t' | b'\n' | b'\r' => false,
-            0..0x20 | 0x7f => true,
-            0xc2 => matches!(bytes.get(index + 1), Some(0x80..=0x9f)),
-            _ => false,
+        && text.char_indices().any(|(index, c)| match c {
+            '\t' => false,
+            ':' => bytes.get(index + 1) == Some(&b':'),
+            '#' => bytes.get(index + 1) == Some(&b'#'),
+            c => is_hidden(c),
         })
 }
 
-/// Whether free text holds any of the secret values (those long enough to scrub).
-pub fn holds_secret(text: &str, secrets: &[SecretString]) -> bool {
-    secrets.iter().any(|secret| {
-        let value = secret.expose_secret().trim();
-        value.chars().count() >= MIN_SCRUBBED_LENGTH && contains(text.as_bytes(), value.as_bytes())
-    })
+/// Whether a text holds a control character other than tab and line ends: `is_hidden` over the
+/// bytes, for the source texts of snippets. C0 controls and DEL are single bytes; the C1 controls
+/// (U+0080 to U+009F) are `C2 80` to `C2 9F` in UTF-8, the separators and bidi characters start
+/// with `E2` or `D8`.
+pub fn has_controls(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let candidate = bytes.iter().fold(false, |found, &byte| {
+        found | (byte < 0x20) | (byte == 0x7f) | (byte == 0xc2) | (byte == 0xe2) | (byte == 0xd8)
+    });
+    candidate
+        && text
+            .chars()
+            .any(|c| is_hidden(c) && !matches!(c, '\t' | '\n' | '\r'))
 }
 
-/// Texts up to this long are searched by `contains` without building a searcher.
-const SHORT_TEXT: usize = 1024;
-
-/// Substring search tuned for messages, which are short: setting up a two-way searcher costs more
-/// than finding the needle's first byte with memchr and comparing from there. Longer texts (a
-/// message quoting a huge value) still get the searcher, so the work stays linear.
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
-        return false;
-    };
-    if haystack.len() > SHORT_TEXT {
-        return memchr::memmem::find(haystack, needle).is_some();
-    }
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    memchr::memchr_iter(first, &haystack[..=last_start])
-        .any(|start| haystack[start..].starts_with(needle))
+/// Scrubs and neutralises the texts of one file with its secrets: the one function every text
+/// of a file passes on its way to any format.
+#[derive(Debug)]
+pub struct Redactor<'a> {
+    finder: Finder<'a>,
 }
 
-/// Replaces any occurrence of a secret value in free text (messages, help).
-pub fn scrub(text: &str, secrets: &[SecretString]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets {
-        let value = secret.expose_secret().trim();
-        if value.chars().count() >= MIN_SCRUBBED_LENGTH && out.contains(value) {
-            out = out.replace(value, "********");
+impl<'a> Redactor<'a> {
+    pub fn new(secrets: &'a [SecretString]) -> Redactor<'a> {
+        Redactor {
+            finder: Finder::new(secrets),
         }
     }
+
+    /// Whether `text` would come out changed.
+    pub fn changes(&self, text: &str) -> bool {
+        needs_neutralising(text) || self.finder.holds(text)
+    }
+
+    /// A free text with every spelling of every secret replaced by `MASKED`, then neutralised.
+    pub fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if !self.finder.holds(text) {
+            return neutralise(text);
+        }
+        let scrubbed = replace_spans(text, self.finder.find(text));
+        Cow::Owned(neutralise(&scrubbed).into_owned())
+    }
+
+    /// A JSON Pointer: every segment below a secret key masked (everything under a secret key is
+    /// secret, its keys too), then scrubbed and neutralised like any text.
+    pub fn pointer<'t>(&self, pointer: &'t str) -> Cow<'t, str> {
+        let below = crate::secrets::names_under_secret_key(pointer);
+        if below.is_empty() {
+            return self.text(pointer);
+        }
+        let segments = pointer::segments(pointer);
+        let kept = segments.len() - below.len();
+        let mut masked = String::new();
+        for (index, segment) in segments.iter().enumerate() {
+            masked = pointer::push(&masked, if index < kept { segment } else { MASKED });
+        }
+        Cow::Owned(self.text(&masked).into_owned())
+    }
+}
+
+/// Replaces each span of a text with `MASKED`; overlapping and touching spans are one.
+fn replace_spans(text: &str, mut spans: Vec<Span>) -> String {
+    spans.sort_unstable_by_key(|span| span.start);
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for span in merged {
+        out.push_str(text.get(copied..span.start).unwrap_or_default());
+        out.push_str(MASKED);
+        copied = span.end;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
     out
 }
 
@@ -122,6 +236,72 @@ pub fn scrub_fragments(text: &str, fragments: &[SecretString]) -> String {
     out
 }
 
+/// Masks the names below a secret key where a text quotes them whole (`` `name` ``): a short
+/// name is not searched for everywhere (see `crate::secrets::MIN_SCRUBBED_LENGTH`), but a message
+/// about a key under a secret key quotes it.
+pub fn scrub_quoted<'t>(text: Cow<'t, str>, names: &[String]) -> Cow<'t, str> {
+    let mut text = text;
+    for name in names {
+        let quoted = format!("`{name}`");
+        if text.contains(&quoted) {
+            text = Cow::Owned(text.replace(&quoted, &format!("`{MASKED}`")));
+        }
+    }
+    text
+}
+
+/// Whether free text holds any of the secret values (those long enough to scrub), in any
+/// spelling.
+pub fn holds_secret(text: &str, secrets: &[SecretString]) -> bool {
+    Finder::new(secrets).holds(text)
+}
+
+/// Replaces every spelling of every secret value in free text (messages, help).
+pub fn scrub(text: &str, secrets: &[SecretString]) -> String {
+    let finder = Finder::new(secrets);
+    if !finder.holds(text) {
+        return text.to_owned();
+    }
+    replace_spans(text, finder.find(text))
+}
+
+/// An input error, neutralised (its path was given on the command line or found in a directory
+/// walk, its reason may quote the system).
+pub fn input_error(error: &InputError) -> InputError {
+    let clean = |text: &str| neutralise(text).into_owned();
+    match error {
+        InputError::Missing(path) => InputError::Missing(clean(path)),
+        InputError::NoConfigFiles(path) => InputError::NoConfigFiles(clean(path)),
+        InputError::NotAFile(path) => InputError::NotAFile(clean(path)),
+        InputError::UnknownExtension(path) => InputError::UnknownExtension(clean(path)),
+        InputError::Unreadable { path, reason } => InputError::Unreadable {
+            path: clean(path),
+            reason: clean(reason),
+        },
+        InputError::OnlyUnrelated(count) => InputError::OnlyUnrelated(*count),
+    }
+}
+
+/// A URL from the command line or the environment, for an error message: a user name and
+/// password, a query and a fragment (where tokens travel) masked, then neutralised.
+pub fn url_for_display(text: &str) -> String {
+    let (scheme, rest) = match text.find("://") {
+        Some(at) => text.split_at(at + 3),
+        None => ("", text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => format!("{MASKED}@{}", &authority[at + 1..]),
+        None => authority.to_owned(),
+    };
+    let tail = match tail.find(['?', '#']) {
+        Some(at) => format!("{}{MASKED}", &tail[..=at]),
+        None => tail.to_owned(),
+    };
+    neutralise(&format!("{scheme}{authority}{tail}")).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,49 +317,36 @@ mod tests {
             "c1\u{85}",
             "c1\u{9f}x",
             "latin \u{a0}\u{c0}\u{ff}",
-            "é and 🦀",
+            "é and 🦀 and “quotes” — dash",
             "\u{1b}[31m",
             "\u{80}",
             "end\u{0}",
+            "bidi \u{202e}",
+            "separator \u{2028}",
+            "arabic mark \u{61c}",
         ];
+        let hidden = |c: char| is_hidden(c) && !matches!(c, '\t' | '\n' | '\r');
         for text in samples {
-            assert_eq!(
-                has_controls(text),
-                text.chars().any(is_neutralised),
-                "{text:?}"
-            );
+            assert_eq!(has_controls(text), text.chars().any(hidden), "{text:?}");
         }
-        for code in 0..=0x2ffu32 {
+        for code in (0..=0x2ffu32).chain(0x2000..=0x2070).chain(0x600..=0x620) {
             let Some(c) = char::from_u32(code) else {
                 continue;
             };
             let text = format!("a{c}b");
-            assert_eq!(has_controls(&text), is_neutralised(c), "U+{code:04X}");
-        }
-    }
-
-    #[test]
-    fn short_and_long_texts_are_searched_alike() {
-        for (haystack, needle) in [
-            ("abcabd", "abd"),
-            ("abcabc", "abd"),
-            ("ab", "abc"),
-            ("", "a"),
-            ("x", ""),
-            ("aaaaab", "aab"),
-            ("secret at the end: s3cr3t", "s3cr3t"),
-        ] {
-            let expected = haystack.contains(needle);
-            assert_eq!(contains(haystack.as_bytes(), needle.as_bytes()), expected);
-            let long = format!("{}{haystack}", "-".repeat(SHORT_TEXT));
-            assert_eq!(contains(long.as_bytes(), needle.as_bytes()), expected);
+            assert_eq!(has_controls(&text), hidden(c), "U+{code:04X}");
+            assert_eq!(
+                needs_neutralising(&text),
+                is_hidden(c) && c != '\t',
+                "U+{code:04X}"
+            );
         }
     }
 
     #[test]
     fn control_characters_cannot_reach_the_terminal() {
         let text = "a: \u{1b}[2Jx\u{7}\u{85}\tok\r\n".to_owned();
-        let neutral = neutralise_controls(text.clone());
+        let neutral = neutralise_source(text.clone());
         assert_eq!(neutral.len(), text.len());
         assert!(
             !neutral
@@ -187,6 +354,44 @@ mod tests {
                 .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
         );
         assert!(neutral.ends_with("\tok\r\n"));
+    }
+
+    #[test]
+    fn free_text_shows_hidden_characters_and_breaks_command_prefixes() {
+        assert_eq!(neutralise("plain: text"), Cow::Borrowed("plain: text"));
+        assert_eq!(
+            neutralise("a\u{1b}[31mb\u{7}\nc\r\u{202e}d\te"),
+            "a\\u{1b}[31mb\\u{7}\\nc\\r\\u{202e}d\te"
+        );
+        assert_eq!(
+            neutralise("x\n::warning::y ::: ##vso[task.setvariable] ##VSO[a] ##[group]"),
+            "x\\n:\\:warning:\\:y :\\:\\: ##vso\\[task.setvariable] ##VSO\\[a] ##\\[group]"
+        );
+        for hostile in [
+            "::error::x",
+            "a\n::set-env name=x::y",
+            "##vso[task.setvariable variable=x]y",
+            "p\r##vso[task.complete result=Succeeded]",
+        ] {
+            let neutral = neutralise(hostile);
+            assert!(
+                !neutral.contains("::") && !neutral.contains("##vso["),
+                "{neutral}"
+            );
+            assert!(!neutral.contains(['\n', '\r']), "{neutral}");
+        }
+    }
+
+    #[test]
+    fn source_keeps_its_length_without_command_prefixes() {
+        let text = "# ##vso[task.setvariable variable=x]y ##[group]\na: \u{202e}b\n".to_owned();
+        let neutral = neutralise_source(text.clone());
+        assert_eq!(neutral.len(), text.len());
+        assert!(
+            !neutral.contains("##vso[") && !neutral.contains("##["),
+            "{neutral}"
+        );
+        assert!(neutral.contains("#?vso[") && neutral.contains("#?[group]"));
     }
 
     #[test]
@@ -205,10 +410,53 @@ mod tests {
             scrub("value abc~def.ghi here", &secrets),
             "value ******** here"
         );
+        assert_eq!(scrub("/abc~0def.ghi/x", &secrets), "/********/x");
+        assert_eq!(
+            scrub("abc~def.ghiabc~def.ghi, abc%7Edef.ghi", &secrets),
+            "********, ********"
+        );
         let short = vec![SecretString::from("ab".to_owned())];
         assert_eq!(scrub("about", &short), "about");
         assert_eq!(scrub_fragments("about", &short), "***out");
         let empty = vec![SecretString::from(String::new())];
         assert_eq!(scrub_fragments("about", &empty), "about");
+    }
+
+    #[test]
+    fn pointers_below_a_secret_key_are_masked() {
+        let secrets = vec![SecretString::from("abc8Q~dEfGhIjKl".to_owned())];
+        let redactor = Redactor::new(&secrets);
+        assert_eq!(
+            redactor.pointer("/clientSecret/ab/0"),
+            "/clientSecret/********/********"
+        );
+        assert_eq!(redactor.pointer("/abc8Q~0dEfGhIjKl"), "/********");
+        assert_eq!(
+            redactor.pointer("/0/clientId"),
+            Cow::Borrowed("/0/clientId")
+        );
+        assert_eq!(redactor.pointer("/a::b"), "/a:\\:b");
+    }
+
+    #[test]
+    fn quoted_names_are_masked_whole() {
+        let names = vec!["ab".to_owned()];
+        assert_eq!(
+            scrub_quoted(Cow::Borrowed("`ab` appears twice; about `abc`"), &names),
+            "`********` appears twice; about `abc`"
+        );
+    }
+
+    #[test]
+    fn urls_are_shown_without_credentials() {
+        assert_eq!(
+            url_for_display("https://user:p4ss@api.acme.example/x?token=abc#frag"),
+            "https://********@api.acme.example/x?********"
+        );
+        assert_eq!(
+            url_for_display("not a url\n::warning::x"),
+            "not a url\\n:\\:warning:\\:x"
+        );
+        assert_eq!(url_for_display("ftp://host/path"), "ftp://host/path");
     }
 }

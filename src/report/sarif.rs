@@ -359,7 +359,7 @@ pub fn render_with_base(
                     .iter()
                     .position(|code| *code == diagnostic.code)
                     .unwrap_or_default();
-                result(diagnostic, file.path, base, index)
+                result(diagnostic, &file.path, base, index)
             })
         })
         .collect();

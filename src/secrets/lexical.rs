@@ -1,49 +1,96 @@
 //! The lexical scan: secret values found in the text itself, without a tree (a file that failed to
-//! parse has none, or only part of one).
+//! parse has none, or only part of one). When in doubt it masks: a line is shown only when the
+//! scan can tell that no secret value reaches it.
+//!
+//! The scan reads a view of the text (`Projection`, `Decoding::Lexical`) in which NULs and
+//! zero-width characters are left out and numeric escapes decoded: a file saved as UTF-16 reads as
+//! ASCII with a NUL after every letter, and `"client\u0053ecret"` (JSON) or `"client\x53ecret"`
+//! (YAML) name a secret key as much as `clientSecret` does.
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::MIN_SCRUBBED_LENGTH;
+use super::projection::{Decoding, Projection};
+use super::{MIN_SCRUBBED_LENGTH, find_secret_word, is_near_secret_key};
 use crate::document::Span;
 
-/// The spans a lexical scan finds: after `<…secret…>:` on a line, the rest of the line, and the
-/// following lines indented deeper than the key (block scalars, continuation lines). Two layouts
-/// put the value on a later line that is not indented deeper, and are masked too: the key ends its
-/// line (`"clientSecret":` then the JSON value on the next line, or a YAML list `- item` at the
-/// key's own indentation), and the key stands without its colon (`"clientSecret"` then `: value`,
-/// or YAML's explicit `? clientSecret` then `: value`).
+/// The spans a lexical scan finds, in the original text. After a key that names a secret (the
+/// word `secret` in any letter case and whatever surrounds it, `"Client secret value"`,
+/// `clientSecret(prod)`, `secret/prod`; a near miss such as `clientSecert`; an alias of an anchored
+/// secret key; an anchor a secret key aliases), the value's plausible extent is masked:
 ///
-/// NUL characters are skipped while scanning: a file saved as UTF-16 (Windows PowerShell's `>`
-/// does that) reads as ASCII with a NUL after every letter, `c\0l\0i\0…`, where no `secret`
-/// would be found otherwise. Valid YAML and JSON never hold a raw NUL, so this costs nothing there.
-pub fn lexical_secret_spans(text: &str) -> Vec<Span> {
-    let mut spans = scan_without_nul(text);
-    // What the scan masked is a secret value wherever else it stands: a file that failed to parse
-    // has no tree to say that `clientId` holds the same value as `clientSecret`.
+/// - the rest of the line, from the first `:` or `=` after the word (from the word's end when there
+///   is none);
+/// - the following lines indented deeper than the key (block scalars, continuation lines, nested
+///   mappings and lists), and lines while a bracket or quote the value opened is still open (a
+///   flow sequence or mapping, a quoted scalar over several lines), whatever their indentation;
+/// - a value on a later line: the key ends its line (`"clientSecret":` then the value, a YAML list
+///   at the key's own indentation), or the key stands without its colon (`"clientSecret"` then
+///   `:` and the value, YAML's explicit `? clientSecret # note` then `: value`, or no colon at all);
+/// - every other place where a value found this way stands (a file that failed to parse has no
+///   tree to say that `clientId` holds the same value as `clientSecret`).
+///
+/// `broken` says the file failed to parse (or is no UTF-8 text): then the scan is all there is,
+/// and takes the widest reading of every rule above. A file that parsed has a tree that knows its
+/// keys and values, and the scan only adds what no tree holds (commented-out secrets, a key whose
+/// name holds a value): a `secret` in prose (`# rotate the secret yearly`) leaves the line shown.
+pub fn lexical_secret_spans(text: &str, broken: bool) -> Vec<Span> {
+    let view = Projection::new(text, Decoding::Lexical);
+    let mut spans: Vec<Span> = scan(&view.text, Mode::of(broken))
+        .iter()
+        .map(|span| view.original(span))
+        .collect();
     let values = lexical_values(text, &spans);
     spans.extend(value_spans(text, &values));
     spans
 }
 
+/// How widely the scan reads (see `lexical_secret_spans`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The file parsed: a secret key is the word, the rest of a key's name (letters, digits,
+    /// `_`, `-`, `.`), maybe a closing quote, blanks, then `:`.
+    Parsed,
+    /// The file did not parse: a secret key is the word and anything up to the first separator.
+    Broken,
+}
+
+impl Mode {
+    fn of(broken: bool) -> Mode {
+        if broken { Mode::Broken } else { Mode::Parsed }
+    }
+}
+
 /// The secret values the lexical scan finds in a text, to scrub from free text (a key name that
 /// failed to parse as intended can quote one). Cheaper than `lexical_secret_spans`: the places
 /// where the values stand elsewhere are not looked for.
-pub fn lexical_secret_values(text: &str) -> Vec<SecretString> {
-    lexical_values(text, &scan_without_nul(text))
+pub fn lexical_secret_values(text: &str, broken: bool) -> Vec<SecretString> {
+    let view = Projection::new(text, Decoding::Lexical);
+    let spans: Vec<Span> = scan(&view.text, Mode::of(broken))
+        .iter()
+        .map(|span| view.original(span))
+        .collect();
+    lexical_values(text, &spans)
 }
 
 /// The values the lexical spans hold, to scrub from free text as well (a key name that failed to
-/// parse as intended can quote one).
+/// parse as intended can quote one), each as written and, when it holds escapes, as decoded.
 pub fn lexical_values(text: &str, spans: &[Span]) -> Vec<SecretString> {
-    spans
+    let mut values = Vec::new();
+    for value in spans
         .iter()
         .filter_map(|span| text.get(span.clone()))
         .filter_map(lexical_value)
         // A `${NAME}` names a variable (its value is collected where it is resolved); scrubbing
         // the reference would blank every message naming it. The cut at `}` can leave `${NAME`.
         .filter(|value| !value.contains("${"))
-        .map(|value| SecretString::from(value.to_owned()))
-        .collect()
+    {
+        let decoded = Projection::new(value, Decoding::Backslash);
+        if decoded.is_decoded() {
+            values.push(SecretString::from(decoded.text.trim().to_owned()));
+        }
+        values.push(SecretString::from(value.to_owned()));
+    }
+    values
 }
 
 /// The value a masked span most likely holds: up to a flow separator or a comment, unquoted.
@@ -70,88 +117,178 @@ fn lexical_value(masked: &str) -> Option<&str> {
     (!value.is_empty()).then_some(value)
 }
 
-fn scan_without_nul(text: &str) -> Vec<Span> {
-    if !text.contains('\0') {
-        return scan(text);
-    }
-    // Scan the text without its NULs, then map every span back to the original offsets.
-    let mut projected = String::with_capacity(text.len());
-    let mut original = Vec::with_capacity(text.len() + 1);
-    for (offset, character) in text.char_indices() {
-        if character != '\0' {
-            projected.push(character);
-            original.extend((0..character.len_utf8()).map(|index| offset + index));
+/// The lines of a text as (offset of the line, the line without its line break). A line ends at
+/// `\n`, `\r\n` or a lone `\r`, as the line index that positions diagnostics counts them.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
         }
-    }
-    original.push(text.len());
-    scan(&projected)
-        .into_iter()
-        .map(|span| {
-            let start = original.get(span.start).copied().unwrap_or(text.len());
-            let end = span
-                .end
-                .checked_sub(1)
-                .and_then(|last| original.get(last))
-                .map_or(start, |last| last + 1)
-                .max(start);
-            start..end
-        })
-        .collect()
+        let from = start;
+        let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[from..]) {
+            Some(offset) => {
+                let end = from + offset;
+                let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+                    end + 2
+                } else {
+                    end + 1
+                };
+                (end, next)
+            }
+            None => (text.len(), text.len()),
+        };
+        start = next;
+        Some((from, &text[from..end]))
+    })
 }
 
-fn scan(text: &str) -> Vec<Span> {
-    let aliased = aliased_anchors(text);
+/// Brackets and quotes a masked value opened and has not closed yet: while any is open, the
+/// value goes on, on whatever line and at whatever indentation.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flow {
+    depth: usize,
+    quote: Option<u8>,
+}
+
+impl Flow {
+    fn is_open(self) -> bool {
+        self.depth > 0 || self.quote.is_some()
+    }
+
+    /// Follows the brackets and quotes of a piece of a value. A quote opens a quoted scalar only
+    /// where one can start (at the start, after a space or a flow indicator), so the `'` of a plain
+    /// `don't` opens nothing; a `#` after a space outside quotes starts a comment.
+    fn feed(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes[index];
+            let may_start = index == 0
+                || matches!(
+                    bytes[index - 1],
+                    b' ' | b'\t' | b'[' | b'{' | b',' | b':' | b'?' | b'-'
+                );
+            match self.quote {
+                Some(b'"') if byte == b'\\' => index += 1,
+                Some(quote) if byte == quote => {
+                    if quote == b'\'' && bytes.get(index + 1) == Some(&b'\'') {
+                        index += 1;
+                    } else {
+                        self.quote = None;
+                    }
+                }
+                Some(_) => {}
+                None => match byte {
+                    b'"' | b'\'' if may_start => self.quote = Some(byte),
+                    b'[' | b'{' => self.depth += 1,
+                    b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+                    b'#' if index == 0 || matches!(bytes[index - 1], b' ' | b'\t') => return,
+                    _ => {}
+                },
+            }
+            index += 1;
+        }
+    }
+}
+
+/// A value being masked over the lines after its key.
+#[derive(Debug, Clone, Copy)]
+struct Continuation {
+    /// Lines indented deeper than this belong to the value.
+    key_indent: usize,
+    flow: Flow,
+}
+
+/// What a secret key left open at the end of its line.
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    /// The key and its separator, but no value yet.
+    Value { key_indent: usize },
+    /// The key alone: the separator (and the value) may follow on a later line.
+    Separator { key_indent: usize },
+}
+
+/// Where a secret value starts on a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SecretKey {
+    /// After the key's separator, at this byte of the line (which may be its end).
+    Value(usize),
+    /// The key has no separator on this line; what follows its name starts at this byte.
+    WithoutSeparator(usize),
+}
+
+fn scan(text: &str, mode: Mode) -> Vec<Span> {
+    let anchors = Anchors::of(text, mode);
     let mut spans = Vec::new();
-    let mut masking_deeper_than: Option<usize> = None;
-    // Set after a secret key whose value did not start on the key's line.
+    let mut continuation: Option<Continuation> = None;
     let mut pending: Option<Pending> = None;
     // Set while a YAML list given as the value sits at the key's own indentation.
     let mut masking_items_at: Option<usize> = None;
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let line_end = line_start + line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        let trimmed = content.trim_start();
+    for (line_start, content) in lines(text) {
+        let trimmed = content.trim_start_matches([' ', '\t']);
         let indent = content.len() - trimmed.len();
-        let whole_value = line_start + indent..line_start + content.len();
-        if let Some(key_indent) = masking_deeper_than {
-            if trimmed.is_empty() || indent > key_indent {
-                spans.push(line_start..line_start + content.len());
-                line_start = line_end;
+        let whole = line_start + indent..line_start + content.len();
+        if let Some(open) = &mut continuation {
+            if open.flow.is_open() || trimmed.is_empty() || indent > open.key_indent {
+                spans.push(whole);
+                open.flow.feed(trimmed);
                 continue;
             }
-            masking_deeper_than = None;
+            continuation = None;
         }
         if trimmed.is_empty() {
-            line_start = line_end;
             continue;
         }
         if masking_items_at == Some(indent) && is_list_item(trimmed) {
-            spans.push(whole_value);
-            masking_deeper_than = Some(indent);
-            line_start = line_end;
+            spans.push(whole);
+            let mut flow = Flow::default();
+            flow.feed(trimmed);
+            continuation = Some(Continuation {
+                key_indent: indent,
+                flow,
+            });
             continue;
         }
         masking_items_at = None;
+        let comment = trimmed.starts_with('#');
         match pending.take() {
-            Some(Pending::Colon { key_indent }) if trimmed.starts_with(':') => {
-                let value = trimmed[1..].trim_start();
-                spans.push(line_start + content.len() - value.len()..line_start + content.len());
-                masking_deeper_than = Some(key_indent.min(indent));
-                line_start = line_end;
+            // A comment between a key and its value does not end the wait.
+            Some(waiting) if comment => pending = Some(waiting),
+            Some(Pending::Separator { key_indent }) if trimmed.starts_with([':', '=']) => {
+                let value = trimmed[1..].trim_start_matches([' ', '\t']);
+                let start = line_start + content.len() - value.len();
+                if value.is_empty() || value.starts_with('#') {
+                    // Only a comment: the value is on a later line.
+                    if !value.is_empty() {
+                        spans.push(start..line_start + content.len());
+                    }
+                    pending = Some(Pending::Value { key_indent });
+                } else {
+                    continuation =
+                        Some(mask_value(&mut spans, start, value, key_indent.min(indent)));
+                }
                 continue;
             }
-            // A list item is the value only at or past the key's column; one further left is the
-            // next record of an enclosing list.
-            Some(Pending::Value { key_indent })
-                if !looks_like_key(trimmed) && (indent >= key_indent || !is_list_item(trimmed)) =>
+            // A line that is no key of its own is taken for the value: of a key without its
+            // separator (the separator is what is broken), or of one whose value is on the next
+            // line. A list item further left than the key is the next record of an enclosing
+            // list, not the value.
+            // In a file that parsed, a line after a bare key is the value only after a separator.
+            Some(Pending::Separator { .. }) if mode == Mode::Parsed => {}
+            Some(Pending::Separator { key_indent: at } | Pending::Value { key_indent: at })
+                if !looks_like_key(trimmed) && (indent >= at || !is_list_item(trimmed)) =>
             {
-                spans.push(whole_value);
-                masking_deeper_than = Some(key_indent.min(indent));
+                continuation = Some(mask_value(
+                    &mut spans,
+                    line_start + indent,
+                    trimmed,
+                    at.min(indent),
+                ));
                 if is_list_item(trimmed) {
                     masking_items_at = Some(indent);
                 }
-                line_start = line_end;
                 continue;
             }
             _ => {}
@@ -159,63 +296,108 @@ fn scan(text: &str) -> Vec<Span> {
         // In a YAML list (`- clientSecret: x`), the key's own column is what continuation lines
         // are indented past; the record's other keys sit at that column and stay visible.
         let key_indent = indent + list_markers_len(trimmed);
-        // The earlier of a secret key and an anchor a secret key aliases, when a line has both.
-        let found = match (
-            secret_value_start(content),
-            anchor_value_start(content, &aliased),
-        ) {
-            (Some(SecretKey::Value(key)), Some(SecretKey::Value(anchor))) => {
-                Some(SecretKey::Value(key.min(anchor)))
-            }
-            (Some(SecretKey::Value(key)), _) => Some(SecretKey::Value(key)),
-            (_, Some(anchor)) => Some(anchor),
-            (key, None) => key,
-        };
-        match found {
+        match secret_value_start(content, &anchors, mode) {
             Some(SecretKey::Value(value_start)) => {
                 let value = content[value_start..].trim_end();
                 // A bare `${NAME}` (followed by `,` in JSON) names a variable; it is shown.
-                if !crate::env::is_only_references(value.trim_end_matches(',')) {
-                    spans.push(line_start + value_start..line_start + content.len());
-                    masking_deeper_than = Some(key_indent);
-                    if value_start >= content.trim_end().len() {
-                        pending = Some(Pending::Value { key_indent });
+                if crate::env::is_only_references(value.trim_end_matches(',')) {
+                    continue;
+                }
+                if value.is_empty() || value.starts_with('#') {
+                    // Only a comment: the value is on a later line.
+                    if !value.is_empty() {
+                        spans.push(line_start + value_start..line_start + content.len());
                     }
+                    pending = Some(Pending::Value { key_indent });
+                } else {
+                    continuation = Some(mask_value(
+                        &mut spans,
+                        line_start + value_start,
+                        &content[value_start..],
+                        key_indent,
+                    ));
                 }
             }
-            Some(SecretKey::WithoutColon) => pending = Some(Pending::Colon { key_indent }),
+            Some(SecretKey::WithoutSeparator(after)) => {
+                let rest = &content[after..];
+                if mode == Mode::Broken
+                    && !rest.trim().is_empty()
+                    && !crate::env::is_only_references(rest)
+                {
+                    spans.push(line_start + after..line_start + content.len());
+                }
+                pending = Some(Pending::Separator { key_indent });
+            }
             None => {}
         }
-        line_start = line_end;
     }
     spans
 }
 
-/// Anchors that a secret key takes its value from (`clientSecret: *name`). A file that failed to
-/// parse has no tree to resolve them, and the anchored value (`stash: &name value`) is the secret.
-fn aliased_anchors(text: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    for line in text.lines() {
-        let Some(SecretKey::Value(start)) = secret_value_start(line) else {
-            continue;
+/// Masks a value from `start` to the end of its line and returns how it goes on.
+fn mask_value(spans: &mut Vec<Span>, start: usize, value: &str, key_indent: usize) -> Continuation {
+    spans.push(start..start + value.len());
+    let mut flow = Flow::default();
+    flow.feed(value);
+    Continuation { key_indent, flow }
+}
+
+/// The anchors that matter without a tree.
+struct Anchors<'a> {
+    /// Anchors a secret key takes its value from (`clientSecret: *name`): the anchored value
+    /// (`stash: &name value`) is the secret.
+    values: Vec<&'a str>,
+    /// Anchors on a scalar that names a secret (`&k clientSecret`): an alias of one used as a key
+    /// (`*k : value`) is a secret key.
+    keys: Vec<&'a str>,
+}
+
+impl<'a> Anchors<'a> {
+    fn of(text: &'a str, mode: Mode) -> Anchors<'a> {
+        let mut anchors = Anchors {
+            values: Vec::new(),
+            keys: Vec::new(),
         };
-        if let Some(name) = line.get(start..).and_then(|value| value.strip_prefix('*')) {
-            let name = &name[..name.find(ends_anchor_name).unwrap_or(name.len())];
-            if !name.is_empty() && !names.contains(&name) {
-                names.push(name);
+        if memchr::memchr2(b'&', b'*', text.as_bytes()).is_none() {
+            return anchors;
+        }
+        for (_, line) in lines(text) {
+            for (at, _) in line.match_indices('&') {
+                let name = anchor_name(&line[at + 1..]);
+                let anchored = line[at + 1 + name.len()..].trim_start_matches([' ', '\t']);
+                let scalar = &anchored[..anchored
+                    .find([':', ',', '}', ']'])
+                    .unwrap_or(anchored.len())];
+                if !name.is_empty() && find_secret_word(scalar.as_bytes()).is_some() {
+                    anchors.keys.push(name);
+                }
+            }
+            let Some(SecretKey::Value(start)) = key_value_start(line, &[], mode) else {
+                continue;
+            };
+            if let Some(name) = line.get(start..).and_then(|value| value.strip_prefix('*')) {
+                let name = anchor_name(name);
+                if !name.is_empty() && !anchors.values.contains(&name) {
+                    anchors.values.push(name);
+                }
             }
         }
+        anchors
     }
-    names
+}
+
+/// The anchor or alias name at the start of a text.
+fn anchor_name(text: &str) -> &str {
+    &text[..text.find(ends_anchor_name).unwrap_or(text.len())]
 }
 
 /// Characters that end an anchor or alias name on a line (flow indicators end it too).
 fn ends_anchor_name(c: char) -> bool {
-    c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}')
+    c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}' | ':')
 }
 
 /// Where the value after `&name` starts on this line, for an anchor a secret key aliases.
-fn anchor_value_start(line: &str, aliased: &[&str]) -> Option<SecretKey> {
+fn anchor_value_start(line: &str, aliased: &[&str]) -> Option<usize> {
     for name in aliased {
         let token = format!("&{name}");
         let mut search_from = 0;
@@ -223,29 +405,12 @@ fn anchor_value_start(line: &str, aliased: &[&str]) -> Option<SecretKey> {
             let after = search_from + found + token.len();
             if line[after..].chars().next().is_none_or(ends_anchor_name) {
                 let value = line[after..].trim_start_matches([' ', '\t']);
-                return Some(SecretKey::Value(line.len() - value.len()));
+                return Some(line.len() - value.len());
             }
             search_from = after;
         }
     }
     None
-}
-
-/// What a secret key left open at the end of its line.
-#[derive(Debug, Clone, Copy)]
-enum Pending {
-    /// The key and its colon, but no value yet.
-    Value { key_indent: usize },
-    /// The key alone: the colon (and the value) follow on a later line.
-    Colon { key_indent: usize },
-}
-
-/// A secret key found on a line.
-enum SecretKey {
-    /// The value starts at this byte of the line (which may be its end).
-    Value(usize),
-    /// The line ends right after the key, before any colon.
-    WithoutColon,
 }
 
 /// The length of the `- ` / `? ` markers that start a line (`- - key:` nests two lists).
@@ -265,82 +430,184 @@ fn is_list_item(trimmed: &str) -> bool {
     trimmed == "-" || trimmed.starts_with("- ") || trimmed.starts_with("-\t")
 }
 
-/// Whether a line starts with `key:` / `"key":` (a new entry, not a value for a pending key).
+/// Whether a line starts with a key and its colon (`key:`, `my key:`, `"key":`): a new entry,
+/// not a value for a pending key.
 fn looks_like_key(trimmed: &str) -> bool {
-    let (quote, rest) = match trimmed.as_bytes().first() {
-        Some(quote @ (b'"' | b'\'')) => (Some(*quote as char), &trimmed[1..]),
-        _ => (None, trimmed),
-    };
-    let name_end = rest
-        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '$')))
-        .unwrap_or(rest.len());
-    if name_end == 0 {
-        return false;
-    }
-    let mut after = &rest[name_end..];
-    if let Some(quote) = quote {
-        let Some(stripped) = after.strip_prefix(quote) else {
+    if let Some(quote @ (b'"' | b'\'')) = trimmed.as_bytes().first().copied() {
+        let inner = &trimmed[1..];
+        let Some(close) = inner.find(char::from(quote)) else {
             return false;
         };
-        after = stripped;
+        return close > 0
+            && inner[close + 1..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with(':');
     }
-    let after = after.trim_start_matches([' ', '\t']);
-    after.starts_with(':')
-        && (after.len() == 1 || after[1..].starts_with([' ', '\t']) || quote.is_some())
+    if trimmed.starts_with([
+        '-', '[', '{', '}', ']', ',', '#', ':', '*', '&', '!', '|', '>',
+    ]) {
+        return false;
+    }
+    let bytes = trimmed.as_bytes();
+    memchr::memchr_iter(b':', bytes)
+        .find(|&colon| matches!(bytes.get(colon + 1), None | Some(b' ' | b'\t')))
+        .is_some_and(|colon| colon > 0 && !trimmed[..colon].contains(['#', '"', '{', '[', ',']))
 }
 
-/// Where the value after a key containing `secret` starts on this line, if such a key is on it.
-fn secret_value_start(line: &str) -> Option<SecretKey> {
-    // Every line of every file is scanned: find `secret` in any letter case without building a
-    // lower-case copy of the line. Only ASCII is inspected below, so byte offsets are shared.
-    let lower = line;
-    let mut search_from = 0;
-    let mut without_colon = false;
-    while let Some(found) = super::find_secret_word(&lower.as_bytes()[search_from..]) {
-        let after = search_from + found + "secret".len();
-        // Skip the rest of the key name and its closing quote, then expect `:`.
-        let rest = &lower[after..];
-        let key_tail = rest
+/// Where the value of a secret key starts on this line, if a secret key is on it: the earliest of
+/// the key forms the scan knows (see `lexical_secret_spans`).
+fn secret_value_start(line: &str, anchors: &Anchors<'_>, mode: Mode) -> Option<SecretKey> {
+    let key = key_value_start(line, &anchors.keys, mode);
+    match (key, anchor_value_start(line, &anchors.values)) {
+        (Some(SecretKey::Value(key)), Some(anchor)) => Some(SecretKey::Value(key.min(anchor))),
+        (_, Some(anchor)) => Some(SecretKey::Value(anchor)),
+        (key, None) => key,
+    }
+}
+
+/// `secret_value_start` without the aliased anchors.
+fn key_value_start(line: &str, key_anchors: &[&str], mode: Mode) -> Option<SecretKey> {
+    let bytes = line.as_bytes();
+    let mut found: Option<SecretKey> = None;
+    if let Some(word) = find_secret_word(bytes) {
+        let after = word + "secret".len();
+        found = match mode {
+            Mode::Broken => Some(separator_after_word(line, after)),
+            Mode::Parsed => colon_after_name(line, after),
+        };
+    }
+    // An alias of an anchored secret key, used as a key: `*k : value`.
+    for name in key_anchors {
+        let alias = format!("*{name}");
+        for (at, _) in line.match_indices(&alias) {
+            let after = at + alias.len();
+            if line[after..]
+                .chars()
+                .next()
+                .is_some_and(|c| !ends_anchor_name(c))
+            {
+                continue;
+            }
+            let rest = line[after..].trim_start_matches([' ', '\t']);
+            if let Some(value) = rest.strip_prefix(':') {
+                let start = line.len() - value.trim_start_matches([' ', '\t']).len();
+                found = earlier(found, SecretKey::Value(start));
+            }
+        }
+    }
+    // A near miss of a secret key before a colon (`clientSecert:`, `"client_secrte":`).
+    for colon in memchr::memchr_iter(b':', bytes) {
+        if let Some(SecretKey::Value(start)) = found
+            && start <= colon
+        {
+            break;
+        }
+        let before = line[..colon].trim_end_matches([' ', '\t']);
+        let before = before.strip_suffix(['"', '\'']).unwrap_or(before);
+        let name_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ')))
+            .map_or(0, |(index, c)| index + c.len_utf8());
+        let name = before[name_start..].trim();
+        if !name.is_empty() && is_near_secret_key(name) {
+            found = earlier(found, SecretKey::Value(skip_blanks(line, colon + 1)));
+        }
+    }
+    found
+}
+
+/// The word, wherever it stands, in a file that did not parse: everything up to the first
+/// separator after it is taken for the rest of the key's name, whatever it holds (spaces,
+/// brackets, slashes, a quote). A comment before any separator (`? clientSecret # note: x`)
+/// leaves the key without one.
+fn separator_after_word(line: &str, after: usize) -> SecretKey {
+    let bytes = line.as_bytes();
+    let separator = memchr::memchr2(b':', b'=', &bytes[after..]).map(|offset| after + offset);
+    match separator {
+        Some(at) if comment_start(line, after).is_none_or(|comment| at < comment) => {
+            SecretKey::Value(skip_blanks(line, at + 1))
+        }
+        _ => SecretKey::WithoutSeparator(after),
+    }
+}
+
+/// The word as part of a key's name, in a file that parsed: the rest of the name, maybe its
+/// closing quote, blanks, then `:`. Any occurrence of the word on the line may be the key; one
+/// that ends the line (or comes right before a comment) is a key whose colon may follow.
+fn colon_after_name(line: &str, first: usize) -> Option<SecretKey> {
+    let bytes = line.as_bytes();
+    let mut from = first;
+    let without_colon = loop {
+        let rest = &line[from..];
+        let tail = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
             .unwrap_or(rest.len());
-        let mut cursor = after + key_tail;
-        let bytes = lower.as_bytes();
+        let mut cursor = from + tail;
         if matches!(bytes.get(cursor), Some(b'"' | b'\'')) {
             cursor += 1;
         }
-        while matches!(bytes.get(cursor), Some(b' ' | b'\t')) {
-            cursor += 1;
-        }
+        cursor = skip_blanks(line, cursor);
         if bytes.get(cursor) == Some(&b':') {
-            cursor += 1;
-            while matches!(bytes.get(cursor), Some(b' ' | b'\t')) {
-                cursor += 1;
-            }
-            return Some(SecretKey::Value(cursor));
+            return Some(SecretKey::Value(skip_blanks(line, cursor + 1)));
         }
-        without_colon = cursor >= lower.len();
-        search_from = after;
-    }
-    without_colon.then_some(SecretKey::WithoutColon)
+        match find_secret_word(&bytes[from..]) {
+            Some(next) => from += next + "secret".len(),
+            None => break cursor >= line.len() || line[cursor..].starts_with('#'),
+        }
+    };
+    without_colon.then_some(SecretKey::WithoutSeparator(line.len()))
 }
 
-/// The spans of every occurrence of a known secret value in the text, wherever it stands: pasted
-/// into another key (`clientId`), anchored on another key and aliased under `clientSecret`, or
-/// left in a comment. Values shorter than `MIN_SCRUBBED_LENGTH` are left to span masking, as
-/// they are in `scrub`.
-pub fn value_spans(text: &str, secrets: &[SecretString]) -> Vec<Span> {
-    let mut spans = Vec::new();
-    for secret in secrets {
-        let value = secret.expose_secret().trim();
-        if value.chars().count() < MIN_SCRUBBED_LENGTH {
-            continue;
+/// Of two places a secret value may start, the one that masks more: a value start wins over a key
+/// without a separator, and the earlier of two of a kind.
+fn earlier(found: Option<SecretKey>, candidate: SecretKey) -> Option<SecretKey> {
+    Some(match (found, candidate) {
+        (None, candidate) => candidate,
+        (Some(SecretKey::Value(a)), SecretKey::Value(b)) => SecretKey::Value(a.min(b)),
+        (Some(SecretKey::Value(a)), SecretKey::WithoutSeparator(_))
+        | (Some(SecretKey::WithoutSeparator(_)), SecretKey::Value(a)) => SecretKey::Value(a),
+        (Some(SecretKey::WithoutSeparator(a)), SecretKey::WithoutSeparator(b)) => {
+            SecretKey::WithoutSeparator(a.min(b))
         }
-        spans.extend(
-            text.match_indices(value)
-                .map(|(start, found)| start..start + found.len()),
-        );
+    })
+}
+
+/// Where a comment starts on a line at or after `from`: a `#` at the start or after a blank.
+fn comment_start(line: &str, from: usize) -> Option<usize> {
+    let bytes = line.as_bytes();
+    memchr::memchr_iter(b'#', &bytes[from..])
+        .map(|offset| from + offset)
+        .find(|&at| at == 0 || matches!(bytes[at - 1], b' ' | b'\t'))
+}
+
+fn skip_blanks(line: &str, mut at: usize) -> usize {
+    let bytes = line.as_bytes();
+    while matches!(bytes.get(at), Some(b' ' | b'\t')) {
+        at += 1;
     }
-    spans
+    at
+}
+
+/// The spans of every occurrence of a known secret value in the text, wherever it stands and
+/// however it is spelled there (see `super::occurrences`): pasted into another key (`clientId`),
+/// anchored on another key and aliased under `clientSecret`, escaped (`\u007e`), percent-encoded in
+/// a URL, or left in a comment. Values shorter than `MIN_SCRUBBED_LENGTH` are left to span
+/// masking, as they are in `scrub`.
+pub fn value_spans(text: &str, secrets: &[SecretString]) -> Vec<Span> {
+    super::occurrences(text, secrets)
+}
+
+/// The secret values long enough to be searched for, trimmed, once each.
+pub(super) fn searched(secrets: &[SecretString]) -> Vec<&str> {
+    let mut values: Vec<&str> = secrets
+        .iter()
+        .map(|secret| secret.expose_secret().trim())
+        .filter(|value| value.chars().count() >= MIN_SCRUBBED_LENGTH)
+        .collect();
+    values.sort_unstable();
+    values.dedup();
+    values
 }
 
 #[cfg(test)]
@@ -348,10 +615,15 @@ mod tests {
     use super::*;
     use crate::report::redact::mask;
 
+    /// The text as a snippet of a file that failed to parse shows it.
+    fn masked(text: &str) -> String {
+        mask(text, &lexical_secret_spans(text, true))
+    }
+
     #[test]
     fn lexical_scan_masks_values_after_secret_keys() {
         let text = "clientId: abc\nclientSecret: \"Hunter2~x\" # note\n\"client_secret\" : 'v'\n";
-        let masked = mask(text, &lexical_secret_spans(text));
+        let masked = masked(text);
         assert!(!masked.contains("Hunter2"));
         assert!(!masked.contains("'v'"));
         assert!(masked.contains("clientId: abc"));
@@ -361,15 +633,15 @@ mod tests {
     #[test]
     fn environment_references_are_shown() {
         let text = "clientSecret: ${AZDO_CLIENT_SECRET}\n\"clientSecret\": \"${X}\",\n";
-        assert!(lexical_secret_spans(text).is_empty());
+        assert!(lexical_secret_spans(text, true).is_empty());
         let commented = "clientSecret: ${X} # was hunter2\n";
-        assert_eq!(lexical_secret_spans(commented).len(), 1);
+        assert_eq!(lexical_secret_spans(commented, true).len(), 1);
     }
 
     #[test]
     fn block_scalars_and_continuations_are_masked() {
         let text = "clientSecret: |\n  line-one\n  line-two\nclientId: x\n";
-        let masked = mask(text, &lexical_secret_spans(text));
+        let masked = masked(text);
         assert!(!masked.contains("line-one") && !masked.contains("line-two"));
         assert!(masked.contains("clientId: x"));
     }
@@ -377,69 +649,169 @@ mod tests {
     #[test]
     fn json_on_one_line_is_masked_from_the_secret_on() {
         let text = r#"{"clientSecret": "abcdefgh", "clientId": "x"}"#;
-        let masked = mask(text, &lexical_secret_spans(text));
-        assert!(!masked.contains("abcdefgh"));
+        assert!(!masked(text).contains("abcdefgh"));
     }
 
     #[test]
     fn values_on_a_later_line_are_masked() {
         // JSON value on the next line, at the key's indentation.
         let text = "{\n  \"clientSecret\":\n  \"value-one\",\n  \"clientId\": \"x\"\n}\n";
-        let masked = mask(text, &lexical_secret_spans(text));
-        assert!(!masked.contains("value-one") && masked.contains("\"clientId\": \"x\""));
+        let shown = masked(text);
+        assert!(!shown.contains("value-one") && shown.contains("\"clientId\": \"x\""));
         // The colon on the next line (JSON), and YAML's explicit key.
         for text in [
             "{\"clientSecret\"\n  : \"value-two\", \"a\": 1}\n",
             "? clientSecret\n: value-two\nclientId: x\n",
         ] {
-            let masked = mask(text, &lexical_secret_spans(text));
-            assert!(!masked.contains("value-two"), "{masked}");
+            let shown = masked(text);
+            assert!(!shown.contains("value-two"), "{shown}");
         }
         // A YAML list at the key's own indentation.
         let text = "clientSecret:\n- item-one\n- item-two\nclientId: x\n";
-        let masked = mask(text, &lexical_secret_spans(text));
-        assert!(!masked.contains("item-one") && !masked.contains("item-two"));
-        assert!(masked.contains("clientId: x"));
+        let shown = masked(text);
+        assert!(!shown.contains("item-one") && !shown.contains("item-two"));
+        assert!(shown.contains("clientId: x"));
         // An empty secret followed by a key keeps the key visible.
         let text = "clientSecret:\nclientId: x\n";
-        assert_eq!(mask(text, &lexical_secret_spans(text)), text);
+        assert_eq!(masked(text), text);
     }
 
     #[test]
     fn the_other_keys_of_a_listed_record_stay_visible() {
         let text = "- clientSecret: abcdefgh\n    continued\n  clientId: x\n- clientSecret:\n- clientId: y\n";
-        let masked = mask(text, &lexical_secret_spans(text));
-        assert!(!masked.contains("abcdefgh") && !masked.contains("continued"));
-        assert!(masked.contains("  clientId: x\n") && masked.contains("- clientId: y"));
+        let shown = masked(text);
+        assert!(!shown.contains("abcdefgh") && !shown.contains("continued"));
+        assert!(shown.contains("  clientId: x\n") && shown.contains("- clientId: y"));
     }
 
     #[test]
     fn text_with_nul_characters_is_scanned_without_them() {
         let text = "c\0l\0i\0e\0n\0t\0S\0e\0c\0r\0e\0t\0:\0 \0v\0a\0l\0\n\0x\0";
-        let masked = mask(text, &lexical_secret_spans(text));
-        assert_eq!(masked.len(), text.len());
-        assert!(!masked.contains("v\0a\0l"), "{masked:?}");
-        assert!(masked.contains("x\0"));
+        let shown = masked(text);
+        assert_eq!(shown.len(), text.len());
+        assert!(!shown.contains("v\0a\0l"), "{shown:?}");
+        assert!(shown.contains("x\0"));
     }
 
     #[test]
     fn anchors_aliased_by_a_secret_key_are_masked_without_a_tree() {
         let text = "{stash: &s value-one, clientSecret: *s, broken\nb: &t\n  value-two\nclientSecret: *t\nother: &u shown\n";
-        let masked = mask(text, &lexical_secret_spans(text));
+        let shown = masked(text);
         assert!(
-            !masked.contains("value-one") && !masked.contains("value-two"),
-            "{masked}"
+            !shown.contains("value-one") && !shown.contains("value-two"),
+            "{shown}"
         );
-        assert!(masked.contains("other: &u shown"));
+        assert!(shown.contains("other: &u shown"));
     }
 
     #[test]
     fn known_values_are_masked_anywhere() {
         let secrets = vec![SecretString::from("abc~def.ghi".to_owned())];
-        let text = "clientId: abc~def.ghi\n# old: abc~def.ghi\n";
-        let masked = mask(text, &value_spans(text, &secrets));
-        assert!(!masked.contains("abc~def.ghi"));
+        let text = "clientId: abc~def.ghi\n# old: abc~def.ghi\nurl: x?s=abc%7Edef.ghi\nj: \"abc\\u007edef.ghi\"\n";
+        let shown = mask(text, &value_spans(text, &secrets));
+        assert!(!shown.contains("def.ghi"), "{shown}");
         let short = vec![SecretString::from("ab".to_owned())];
         assert!(value_spans("ab ab", &short).is_empty());
+    }
+
+    /// Every layout of issue 12 item 3 (and issue 17 item 4), each with a variant: the file fails
+    /// to parse, so only the scan stands between the secret and the snippet.
+    #[test]
+    fn broken_layouts_mask_the_secret() {
+        let secret = "abc8Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a";
+        let layouts = [
+            // Key names the word is only part of, with anything after it.
+            "{\n  \"clientId\": \"x\",\n  \"Client secret value\": \"SECRET\",\n}\n",
+            "{\n  \"Client Secret (prod)\" :\"SECRET\",,\n}\n",
+            "my secret key: SECRET\nbroken: [\n",
+            "the secret\u{a0}: SECRET\nbroken: [\n",
+            "clientSecret(prod): SECRET\nbroken: [\n",
+            "secret/prod: SECRET\nbroken: [\n",
+            "clientSecret[0]: SECRET\nbroken: [\n",
+            "clientSecret\u{a0}: SECRET\nbroken: [\n",
+            "clientSecret = SECRET\nbroken: [\n",
+            // Complex and alias keys.
+            "? clientSecret # note\n: SECRET\nbroken: [\n",
+            "? clientSecret\n# a comment between\n: SECRET\nbroken: [\n",
+            "keys: [&k clientSecret]\n*k : SECRET\nbroken: [\n",
+            "keys: [&k clientSecret]\nother: 1\n*k : SECRET\nbroken: [\n",
+            "a: &k clientSecret\nother: 1\n*k: SECRET\nbroken: [\n",
+            "? clientSecret # note: x\n: SECRET\nbroken: [\n",
+            "clientSecret: # the value follows\nSECRET\nbroken: [\n",
+            // The value on the line after a lone colon, or with no colon at all.
+            "{\n  \"clientSecret\"\n  :\n  \"SECRET\"\n  \"x\": 1\n}\n",
+            "{\n  \"clientSecret\"\n  \"SECRET\",\n  \"x\": 1\n}\n",
+            // Sequences and mappings under the key, opened and continued further left.
+            "clientSecret: [\n\"SECRET\"]\nbroken: [\n",
+            "{\"clientSecret\": {\n\"a\":\n\"SECRET\"}}, x\n",
+            "clientSecret: [a,\n  b, SECRET\n",
+            "clientSecret: \"first\nSECRET\"\nclientId: x\nbroken: [\n",
+            // Escapes in the key.
+            "{\"client\\u0053ecret\": \"SECRET\",}\n",
+            "\"client\\x53ecret\": SECRET\nbroken: [\n",
+            "\"client\\U00000053ecret\": SECRET\nbroken: [\n",
+            "{\"client\\u0073\\u0065cret\": \"SECRET\",}\n",
+            // A flow mapping going on over the next lines.
+            "{clientId: x,\nclientSecret:\nSECRET, other: 1,\n",
+            "{clientId: x, clientSecret\n: SECRET,\n",
+            "x: {a: 1,\n  clientSecret: SECRET\n  }\nbroken: [\n",
+            // Near misses and invisible characters inside the word.
+            "clientSecert: SECRET\nbroken: [\n",
+            "clientScret: SECRET\nbroken: [\n",
+            "{\"client_secrte\": \"SECRET\",}\n",
+            "clientSec\u{200b}ret: SECRET\nbroken: [\n",
+            "{\"clientSec\\u200bret\": \"SECRET\",}\n",
+            "- clientId: x\n  clientSecert:\n    SECRET\n- broken: [\n",
+        ];
+        for layout in layouts {
+            let text = layout.replace("SECRET", secret);
+            let shown = mask(&text, &lexical_secret_spans(&text, true));
+            assert_eq!(shown.len(), text.len());
+            assert!(
+                !shown.contains("dEfGh") && !shown.contains("456789"),
+                "{layout:?} shows the secret:\n{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn prose_in_a_file_that_parsed_stays_visible() {
+        for text in [
+            "# Errors: a misspelled key, and clientSecret missing.\nclientId: x\n",
+            "# rotate the secret yearly, see = the wiki\nclientId: x\n",
+        ] {
+            assert_eq!(mask(text, &lexical_secret_spans(text, false)), text);
+        }
+        // What no tree holds is masked all the same.
+        let text = "# clientSecret: old-value-1\n\"note clientSecret: in-key-2\": 1\n";
+        let shown = mask(text, &lexical_secret_spans(text, false));
+        assert!(
+            !shown.contains("old-value-1") && !shown.contains("in-key-2"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn lines_after_the_value_stay_visible() {
+        let text = "{\n  \"Client secret value\": \"abc8Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a\",\n  \"clientId\": \"x\",\n}\n";
+        assert!(masked(text).contains("  \"clientId\": \"x\",\n}"));
+        let text = "clientSecret: [a,\n  b]\nclientId: x\n";
+        assert!(masked(text).ends_with("\nclientId: x\n"));
+        let text = "# rotate the secret yearly\nclientId: x\n";
+        assert!(masked(text).ends_with("\nclientId: x\n"));
+    }
+
+    #[test]
+    fn escaped_values_are_also_scrubbed_as_decoded() {
+        let values = lexical_secret_values("{\"clientSecret\": \"ab\\u0063defgh\",\n", true);
+        let values: Vec<&str> = values.iter().map(|v| v.expose_secret()).collect();
+        assert!(values.contains(&"abcdefgh"), "{values:?}");
+        assert!(values.contains(&"ab\\u0063defgh"), "{values:?}");
+    }
+
+    #[test]
+    fn lines_end_where_the_line_index_ends_them() {
+        let found: Vec<(usize, &str)> = lines("a\r\nb\rc\n\nd").collect();
+        assert_eq!(found, vec![(0, "a"), (3, "b"), (5, "c"), (7, ""), (8, "d")]);
     }
 }

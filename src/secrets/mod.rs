@@ -1,23 +1,71 @@
 //! What is secret in a document: the one owner of that decision, used by the check (to collect
-//! the values to protect) and by the report (to mask them before any snippet or message is shown).
+//! the values to protect, `collect`) and by the report (to mask them before any snippet or message
+//! is shown).
 //!
-//! Two sources agree here: the tree (values under a key whose name contains `secret`, exact) and
-//! a lexical scan of the text (`lexical`), so a file that failed to parse, whose tree is
-//! incomplete, is protected too.
+//! Two sources agree here: the tree (`tree`: everything under a key that names a secret, and what
+//! the tool itself takes for a secret wherever it stands) and a lexical scan of the text
+//! (`lexical`), so a file that failed to parse, whose tree is incomplete, is protected too. A
+//! secret is also secret in every spelling an output can hold it in (`projection`).
 
 pub mod lexical;
+pub mod projection;
+mod tree;
 
-use crate::document::{Node, Span, Value};
+use std::sync::OnceLock;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::connectors::{self, KeyKind};
+use crate::document::{Node, Span};
 
 pub use lexical::{lexical_secret_spans, lexical_secret_values, lexical_values, value_spans};
+use projection::{Decoding, Projection};
+pub use tree::TreeSecrets;
 
 /// Shortest secret searched for in free text and elsewhere in a source: shorter values are
 /// common words, and are caught by span masking where they stand under a secret key.
 pub const MIN_SCRUBBED_LENGTH: usize = 6;
 
-/// Whether a key names a secret: `clientSecret`, and any key whose name contains `secret`.
+/// Whether a key names a secret: `clientSecret`, any key whose name contains `secret`, and a key
+/// the shape check would take for a misspelled secret key (`clientSecert`, `client_secrte`,
+/// `clientSec<zero-width space>ret`): the did-you-mean says the user meant a secret, so its value
+/// is one.
 pub fn is_secret_key(key: &str) -> bool {
-    find_secret_word(key.as_bytes()).is_some()
+    find_secret_word(key.as_bytes()).is_some() || is_near_secret_key(key)
+}
+
+/// Whether the did-you-mean of some connector's shape check (`schema::suggest_key`) turns `key`
+/// into one of that connector's secret keys (`KeyKind::ClientSecret`).
+pub fn is_near_secret_key(key: &str) -> bool {
+    // Every key of every file comes here: only names about as long as a secret key can be a near
+    // miss of one (the did-you-mean allows two edits), which rules out nearly all without work.
+    let (shortest, longest) = *secret_key_lengths();
+    let letters = key
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
+        .count();
+    if letters + 2 < shortest || letters > longest + 2 {
+        return false;
+    }
+    connectors::PROFILES.iter().any(|profile| {
+        crate::schema::suggest_key(profile, key)
+            .and_then(|known| profile.key(known))
+            .is_some_and(|known| known.kind == KeyKind::ClientSecret)
+    })
+}
+
+/// The shortest and longest name of a secret key among the connectors, separators left out.
+fn secret_key_lengths() -> &'static (usize, usize) {
+    static LENGTHS: OnceLock<(usize, usize)> = OnceLock::new();
+    LENGTHS.get_or_init(|| {
+        let lengths = connectors::PROFILES
+            .iter()
+            .flat_map(|profile| profile.keys_of(KeyKind::ClientSecret))
+            .map(|key| key.name.chars().filter(|c| c.is_alphanumeric()).count());
+        lengths.fold((usize::MAX, 0), |(shortest, longest), length| {
+            (shortest.min(length), longest.max(length))
+        })
+    })
 }
 
 /// The offset of the first `secret`, in any letter case (no lower-case copy: every key of every
@@ -42,51 +90,282 @@ pub fn count_secret_words(text: &str) -> usize {
     count
 }
 
-/// What a tree holds under secret keys, gathered in one walk (every file goes through here).
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct TreeSecrets {
-    /// The spans of every value held under a secret key, anywhere in the tree (duplicates
-    /// included); a value that is only `${NAME}` names a variable, reveals nothing, and is left
-    /// out.
-    pub spans: Vec<Span>,
-    /// The scalar values held under a secret key, anywhere in the tree, as loaded: an alias under
-    /// `clientSecret` carries the anchored value (whose source span is elsewhere), and a quoted
-    /// value carries its unescaped text. The report layer masks and scrubs these wherever they
-    /// appear.
-    pub values: Vec<String>,
-    /// How many times the word `secret` stands in the key names. A key name that itself holds a
-    /// `:` (`"note clientSecret: value"`) is not counted: the lexical scan reads a value in it,
-    /// which the tree does not know as one.
-    pub words_in_keys: usize,
+/// Whether a value has the shape of a current Entra client secret (`abc8Q~` and 31 to 34 more):
+/// the `client_id` rule calls a `clientId` of that shape "a client secret Value", and the tool
+/// masks such a value wherever it stands, under whatever key.
+pub fn is_entra_secret(value: &str) -> bool {
+    crate::rules::client_secret::is_current_format(crate::rules::values::cleaned(value))
 }
 
-/// Adds what `root` holds under secret keys to `found`.
-pub fn gather_secrets(root: &Node, found: &mut TreeSecrets) {
-    // (node, whether it is under a secret key)
-    let mut stack = vec![(root, false)];
-    while let Some((node, secret)) = stack.pop() {
-        match &node.value {
-            Value::Mapping(entries) => {
-                for entry in entries {
-                    let words = count_secret_words(&entry.key);
-                    if !entry.key.contains(':') {
-                        found.words_in_keys += words;
-                    }
-                    let secret_key = words > 0;
-                    // Spans: the outermost value under a secret key covers everything in it.
-                    if secret_key && !secret {
-                        let only_reference = matches!(&entry.value.value,
-                            Value::String(text) if crate::env::is_only_references(text));
-                        if !only_reference {
-                            found.spans.push(entry.value.span.clone());
-                        }
-                    }
-                    stack.push((&entry.value, secret || secret_key));
-                }
+/// The tokens of a text that have the shape of a current Entra client secret (inside a URL, a
+/// comment, a longer value), as byte ranges.
+pub fn entra_secret_tokens(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let allowed =
+        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'~' | b'.' | b'-');
+    memchr::memmem::find_iter(bytes, b"Q~")
+        .filter_map(|marker| {
+            let start = marker.checked_sub(4)?;
+            let end = marker
+                + 2
+                + bytes[marker + 2..]
+                    .iter()
+                    .take_while(|&&byte| allowed(byte))
+                    .count();
+            let bounded = start == 0 || !allowed(bytes[start - 1]);
+            (bounded && text.get(start..end).is_some_and(is_entra_secret)).then_some(start..end)
+        })
+        .collect()
+}
+
+/// Everything secret about one file, as the check collects it.
+#[derive(Debug, Default)]
+pub struct FileSecrets {
+    /// Byte ranges of secret text in the source, for snippets (only when asked for).
+    pub spans: Vec<Span>,
+    /// Secret values, as written and as loaded or resolved, once each, to scrub from any text.
+    pub values: Vec<SecretString>,
+}
+
+/// Collects what is secret in a file: from its documents (all of them, also those read before a
+/// syntax error), from the environment its `${NAME}` references under secret keys resolve to, and,
+/// when the tree cannot account for every `secret` in the text, from the lexical scan.
+/// `with_spans` also gathers the source spans to mask (only snippets need them). A text that is not
+/// UTF-8 (shown from its lossy decoding) has no documents and counts as failed.
+pub fn collect(
+    text: &str,
+    documents: &[Node],
+    load_failed: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+    with_spans: bool,
+) -> FileSecrets {
+    let mut found = TreeSecrets::default();
+    for root in documents {
+        tree::gather(root, text, env, &mut found);
+    }
+    let mut values = Vec::with_capacity(found.values.len() + found.spans.len());
+    // Secret values as written, for scrubbing free text. A bare `${NAME}` names a variable and
+    // was left out of the spans (its resolved value is among the values).
+    for span in &found.spans {
+        if let Some(written) = text.get(span.clone()) {
+            let unquoted = written.trim().trim_matches(['"', '\'']);
+            if !crate::env::is_only_references(unquoted) {
+                values.push(SecretString::from(unquoted.to_owned()));
             }
-            Value::Sequence(items) => stack.extend(items.iter().map(|item| (item, secret))),
-            Value::String(text) if secret => found.values.push(text.clone()),
-            _ => {}
         }
+    }
+    values.extend(
+        found
+            .values
+            .into_iter()
+            .filter(|value| !crate::env::is_only_references(value))
+            .map(SecretString::from),
+    );
+    // And what the lexical scan takes for secret values: a file that failed to parse has no
+    // tree, and its text may come back in a message (e.g. inside a broken key). Collected here,
+    // while the text is at hand, because machine formats never see the text.
+    // The scan only finds values after a `secret` word (or a near miss of a secret key, which
+    // the tree knows too when the file parses); when every such word in the text is in the name
+    // of a key the tree knows as secret, it can find nothing the tree did not give.
+    let escaped = Decoding::Lexical.applies(text);
+    if load_failed || escaped || count_secret_words(text) != found.words_in_keys {
+        values.extend(lexical_secret_values(text, load_failed));
+    }
+    if load_failed {
+        values.extend(
+            entra_secret_tokens(text)
+                .into_iter()
+                .map(|span| SecretString::from(text[span].to_owned())),
+        );
+    }
+    // The same value arrives from the span, the tree and the lexical scan; each is searched for
+    // in every message, so keep one of each.
+    values.sort_unstable_by(|a, b| a.expose_secret().cmp(b.expose_secret()));
+    values.dedup_by(|a, b| a.expose_secret() == b.expose_secret());
+    let mut spans = Vec::new();
+    if with_spans {
+        spans = found.spans;
+        // Every key and value equal to a secret, however it is written in the source (a copy
+        // escaped as `\u007e`, or with other quotes, in another key).
+        let known = lexical::searched(&values);
+        for root in documents {
+            tree::spans_equal_to(root, &known, &mut spans);
+        }
+        // What no tree holds (the whole text, when it did not parse), the Entra-shaped tokens,
+        // and every other place where a known secret stands, however it is spelled there.
+        spans.extend(lexical_secret_spans(text, load_failed));
+        spans.extend(entra_secret_tokens(text));
+        spans.extend(value_spans(text, &values));
+    }
+    FileSecrets { spans, values }
+}
+
+/// Searches texts for the secrets of one file, in every spelling an output or a source can hold
+/// them in: as they are, with backslash escapes (JSON, YAML, a debug form), as a JSON Pointer
+/// segment (`~0`, `~1`) and percent-encoded (`%7E`). Only values of at least
+/// `MIN_SCRUBBED_LENGTH` characters are searched for.
+#[derive(Debug)]
+pub struct Finder<'a> {
+    needles: Vec<&'a str>,
+}
+
+impl<'a> Finder<'a> {
+    pub fn new(secrets: &'a [SecretString]) -> Finder<'a> {
+        Finder {
+            needles: lexical::searched(secrets),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.needles.is_empty()
+    }
+
+    /// Whether a text holds any of the secrets, in any spelling.
+    pub fn holds(&self, text: &str) -> bool {
+        !self.needles.is_empty()
+            && (self
+                .needles
+                .iter()
+                .any(|needle| contains(text.as_bytes(), needle.as_bytes()))
+                || self.decoded_views(text).any(|view| {
+                    self.needles
+                        .iter()
+                        .any(|needle| contains(view.text.as_bytes(), needle.as_bytes()))
+                }))
+    }
+
+    /// The byte ranges of `text` that hold a secret, in any spelling (overlapping ranges are
+    /// possible).
+    pub fn find(&self, text: &str) -> Vec<Span> {
+        let mut spans = Vec::new();
+        if self.needles.is_empty() {
+            return spans;
+        }
+        for view in std::iter::once(Projection::identity(text)).chain(self.decoded_views(text)) {
+            for needle in &self.needles {
+                spans.extend(
+                    view.text
+                        .match_indices(needle)
+                        .map(|(start, found)| view.original(&(start..start + found.len()))),
+                );
+            }
+        }
+        spans.sort_unstable_by_key(|span| (span.start, span.end));
+        spans.dedup();
+        spans
+    }
+
+    fn decoded_views<'t>(&self, text: &'t str) -> impl Iterator<Item = Projection<'t>> {
+        [Decoding::Backslash, Decoding::Pointer, Decoding::Percent]
+            .into_iter()
+            .filter(move |decoding| decoding.applies(text))
+            .map(move |decoding| Projection::new(text, decoding))
+    }
+}
+
+/// `Finder::find` for one text.
+pub fn occurrences(text: &str, secrets: &[SecretString]) -> Vec<Span> {
+    Finder::new(secrets).find(text)
+}
+
+/// Texts up to this long are searched by `contains` without building a searcher.
+const SHORT_TEXT: usize = 1024;
+
+/// Substring search tuned for messages, which are short: setting up a two-way searcher costs more
+/// than finding the needle's first byte with memchr and comparing from there. Longer texts (a
+/// message quoting a huge value) still get the searcher, so the work stays linear.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    if haystack.len() > SHORT_TEXT {
+        return memchr::memmem::find(haystack, needle).is_some();
+    }
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr_iter(first, &haystack[..=last_start])
+        .any(|start| haystack[start..].starts_with(needle))
+}
+
+/// The names that a JSON Pointer passes through below a key that names a secret: everything
+/// under a secret key is secret, its keys too (`/clientSecret/<a key of the mapping it holds>`).
+pub fn names_under_secret_key(pointer: &str) -> Vec<String> {
+    let segments = crate::document::pointer::segments(pointer);
+    match segments.iter().position(|segment| is_secret_key(segment)) {
+        Some(key) => segments[key + 1..].to_vec(),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_keys_are_named_or_near_misses() {
+        for key in [
+            "clientSecret",
+            "client_secret",
+            "mySecretKey",
+            "SECRET",
+            "clientSecert",
+            "clientScret",
+            "client_secrte",
+            "clientSec\u{200b}ret",
+            "ClientSecet",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in [
+            "clientId",
+            "redirectUri",
+            "tenantId",
+            "description",
+            "x",
+            "callbackUrl",
+        ] {
+            assert!(!is_secret_key(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn entra_tokens_are_found_inside_longer_text() {
+        let secret = "abc8Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a";
+        let text = format!("https://x/cb?s={secret}&t=1 and {secret}x{secret}");
+        let tokens: Vec<&str> = entra_secret_tokens(&text)
+            .into_iter()
+            .map(|span| &text[span])
+            .collect();
+        assert_eq!(tokens, vec![secret]);
+        assert!(is_entra_secret(&format!(" \"{secret}\" ")));
+        assert!(entra_secret_tokens("Q~ at the start, aQ~b").is_empty());
+    }
+
+    #[test]
+    fn spellings_of_a_secret_are_found() {
+        let secrets = [SecretString::from("abc8Q~dEf/ghij\"k".to_owned())];
+        let finder = Finder::new(&secrets);
+        for text in [
+            "x abc8Q~dEf/ghij\"k y",
+            "/abc8Q~0dEf~1ghij\"k",
+            "abc8Q\\u007edEf\\/ghij\\\"k",
+            "abc8Q%7EdEf%2Fghij%22k",
+        ] {
+            assert!(finder.holds(text), "{text}");
+            let spans = finder.find(text);
+            assert_eq!(spans.len(), 1, "{text}: {spans:?}");
+            assert!(text[spans[0].clone()].ends_with('k'), "{text}");
+        }
+        assert!(!finder.holds("abc8Q~dEf"));
+    }
+
+    #[test]
+    fn names_below_a_secret_key_are_secret() {
+        assert_eq!(
+            names_under_secret_key("/clientSecret/a~1b/0"),
+            vec!["a/b".to_owned(), "0".to_owned()]
+        );
+        assert!(names_under_secret_key("/0/clientId").is_empty());
     }
 }

@@ -1,0 +1,158 @@
+//! What a loaded tree holds that is secret, gathered in one walk (every file goes through here).
+
+use super::{count_secret_words, entra_secret_tokens, is_entra_secret, is_near_secret_key};
+use crate::document::{Node, Span, Value};
+
+/// What a tree holds under secret keys, and what the tool takes for a secret elsewhere in it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TreeSecrets {
+    /// Source spans to mask: every value held under a secret key, anywhere in the tree (the
+    /// outermost one covers all it holds; duplicates included), every key name that holds a secret
+    /// key and more (`? {clientSecret: abc}`), and every key or value in the current Entra secret
+    /// format. A value that is only `${NAME}` names a variable, reveals nothing, and is left out.
+    pub spans: Vec<Span>,
+    /// The secret texts, as loaded: every scalar under a secret key, and every key of a mapping
+    /// under one (an alias under `clientSecret` carries the anchored value, whose source span is
+    /// elsewhere; a quoted value carries its unescaped text); the values of the variables a
+    /// `${NAME}` under a secret key reads; the key names and Entra-shaped values of `spans`.
+    pub values: Vec<String>,
+    /// How many times the word `secret` stands in the key names. A key name that itself holds a
+    /// `:` (`"note clientSecret: value"`) is not counted: the lexical scan reads a value in it,
+    /// which the tree does not know as one.
+    pub words_in_keys: usize,
+}
+
+/// Adds what `root` holds under secret keys (and in the shape of a secret anywhere) to `found`.
+/// `text` is the source the spans index; `env` resolves `${NAME}` references.
+pub fn gather(
+    root: &Node,
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    found: &mut TreeSecrets,
+) {
+    // (node, whether it is under a secret key)
+    let mut stack = vec![(root, false)];
+    while let Some((node, secret)) = stack.pop() {
+        match &node.value {
+            Value::Mapping(entries) => {
+                for entry in entries {
+                    let words = count_secret_words(&entry.key);
+                    if !entry.key.contains(':') {
+                        found.words_in_keys += words;
+                    }
+                    let secret_key = words > 0 || is_near_secret_key(&entry.key);
+                    if secret {
+                        // Everything under a secret key is secret, the keys of a mapping too.
+                        found.values.push(entry.key.clone());
+                    } else if (words > 0 && holds_more_than_a_name(&entry.key))
+                        || is_entra_secret(&entry.key)
+                    {
+                        found.values.push(entry.key.clone());
+                        found.spans.push(entry.key_span.clone());
+                    }
+                    push_entra_tokens(&entry.key, found);
+                    // Spans: the outermost value under a secret key covers everything in it.
+                    if secret_key && !secret {
+                        let only_reference = matches!(&entry.value.value,
+                            Value::String(text) if crate::env::is_only_references(text));
+                        if !only_reference {
+                            found.spans.push(entry.value.span.clone());
+                        }
+                    }
+                    stack.push((&entry.value, secret || secret_key));
+                }
+            }
+            Value::Sequence(items) => stack.extend(items.iter().map(|item| (item, secret))),
+            Value::String(value) => {
+                if secret {
+                    found.values.push(value.clone());
+                } else if is_entra_secret(value) {
+                    found.values.push(value.clone());
+                    found.spans.push(node.span.clone());
+                }
+                push_entra_tokens(value, found);
+                if value.contains("${") {
+                    push_referenced(value, secret, env, found);
+                }
+            }
+            Value::Null => {}
+            // A number or a boolean under a secret key is secret as written.
+            Value::Bool(_) | Value::Integer(_) | Value::Float(_) => {
+                if secret && let Some(written) = text.get(node.span.clone()) {
+                    found.values.push(written.trim().to_owned());
+                }
+            }
+        }
+    }
+}
+
+/// Whether a key name that holds the word `secret` holds more than a name: a complex key (`?
+/// {clientSecret: abc}`, `[a, clientSecret]`) or a name that quotes a value (`"note clientSecret:
+/// value"`). Such a name is quoted by messages (`key/unknown`), so it is secret as a whole.
+fn holds_more_than_a_name(key: &str) -> bool {
+    key.contains([':', '=', '{', '[', ',', '\n'])
+}
+
+/// The Entra-shaped tokens inside a longer text (a URL's query, a note): secret too.
+fn push_entra_tokens(text: &str, found: &mut TreeSecrets) {
+    if memchr::memmem::find(text.as_bytes(), b"Q~").is_some() {
+        for span in entra_secret_tokens(text) {
+            if span.len() < text.len() {
+                found.values.push(text[span].to_owned());
+            }
+        }
+    }
+}
+
+/// The values of the variables a string references: secret when the string stands under a secret
+/// key (each variable on its own, so one unset variable hides none of the others), or when a value
+/// has the shape of a secret.
+fn push_referenced(
+    value: &str,
+    secret: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+    found: &mut TreeSecrets,
+) {
+    let references = crate::env::references(value);
+    if references.is_empty() {
+        return;
+    }
+    for (_, name) in &references {
+        if let Some(resolved) = env(name)
+            && (secret || is_entra_secret(&resolved))
+        {
+            found.values.push(resolved);
+        }
+    }
+    if let Some(resolved) = crate::env::resolve(value, env).value
+        && (secret || is_entra_secret(&resolved))
+    {
+        found.values.push(resolved);
+    }
+}
+
+/// Adds the span of every key and string value that equals one of `known` (sorted, trimmed), so a
+/// copy of a secret is masked in a snippet however the source spells it (escaped, quoted
+/// otherwise).
+pub fn spans_equal_to(root: &Node, known: &[&str], spans: &mut Vec<Span>) {
+    if known.is_empty() {
+        return;
+    }
+    let is_known = |text: &str| known.binary_search(&text.trim()).is_ok();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Mapping(entries) => {
+                for entry in entries {
+                    if is_known(&entry.key) {
+                        spans.push(entry.key_span.clone());
+                    }
+                    stack.push(&entry.value);
+                }
+            }
+            Value::Sequence(items) => stack.extend(items),
+            Value::String(text) if is_known(text) => spans.push(node.span.clone()),
+            _ => {}
+        }
+    }
+}

@@ -8,7 +8,8 @@
 //! escapes (a terminal escape sequence or a line break cannot travel in it), and the prefixes
 //! that CI runners execute as commands cannot form: Azure Pipelines reads `##vso[` anywhere in a
 //! line, GitHub Actions reads `::` at the start of a line (and its older `##[` anywhere). Text
-//! wrapped by a renderer can start a line anywhere, so no `::` is left at all. The `github` and
+//! wrapped by a renderer can start a line at any blank (or inside a long word), so no `::` is
+//! left where a command could start. The `github` and
 //! `azure` formats write their own commands around the neutralised texts, escaped as their
 //! runners expect.
 
@@ -95,25 +96,40 @@ fn ends_with_command_prefix(text: &str) -> bool {
 }
 
 /// Makes a free text (a path, a message, an argument echoed in an error) safe for any output:
-/// hidden characters other than tab shown as escapes (`\n`, `\r`, `\u{1b}`), a backslash put
-/// into every `::` (`:\:`), `##vso[` (`##vso\[`) and `##[` (`##\[`).
+/// hidden characters other than tab shown as escapes (`\n`, `\r`, `\u{1b}`), and a backslash put
+/// into `##vso[` (`##vso\[`), `##[` (`##\[`) and every `::` that could start a workflow command
+/// (`:\:warning`).
 pub fn neutralise(text: &str) -> Cow<'_, str> {
     if !needs_neutralising(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    for (index, c) in text.char_indices() {
         match c {
             '\t' => out.push(c),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             c if is_hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            ':' if out.ends_with(':') => out.push_str("\\:"),
+            ':' if starts_command(text, index) => out.push_str(":\\"),
             '[' if ends_with_command_prefix(&out) => out.push_str("\\["),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether the `:` at `index` starts a `::` that GitHub could read as a workflow command: one
+/// that starts the text or follows a blank or a control (a renderer wrapping the text, or a line
+/// break shown as `\n`, can put it at the start of a line), or one followed by a letter, as every
+/// command name is (a long word can be wrapped anywhere). `[::1]` is left as it is.
+fn starts_command(text: &str, index: usize) -> bool {
+    let bytes = text.as_bytes();
+    bytes.get(index + 1) == Some(&b':')
+        && (bytes.get(index + 2).is_some_and(u8::is_ascii_alphabetic)
+            || text[..index]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c.is_whitespace() || c.is_control()))
 }
 
 /// Whether `neutralise` would change a text. Every message of every file comes here, so a pass
@@ -135,7 +151,7 @@ fn needs_neutralising(text: &str) -> bool {
     candidate
         && text.char_indices().any(|(index, c)| match c {
             '\t' => false,
-            ':' => bytes.get(index + 1) == Some(&b':'),
+            ':' => starts_command(text, index),
             '#' => bytes.get(index + 1) == Some(&b'#'),
             c => is_hidden(c),
         })
@@ -365,7 +381,11 @@ mod tests {
         );
         assert_eq!(
             neutralise("x\n::warning::y ::: ##vso[task.setvariable] ##VSO[a] ##[group]"),
-            "x\\n:\\:warning:\\:y :\\:\\: ##vso\\[task.setvariable] ##VSO\\[a] ##\\[group]"
+            "x\\n:\\:warning:\\:y :\\:: ##vso\\[task.setvariable] ##VSO\\[a] ##\\[group]"
+        );
+        assert_eq!(
+            neutralise("http://[::1]:80/ a::b"),
+            "http://[::1]:80/ a:\\:b"
         );
         for hostile in [
             "::error::x",

@@ -117,7 +117,26 @@ pub fn connector(profile: &Profile) -> String {
     {
         out.push_str(&format!("  {}. {step}\n", number + 1));
     }
+    out.push_str(&format!(
+        "  {}\n",
+        registration_check(
+            profile,
+            profile.service_id.rsplit(':').next().unwrap_or("config")
+        )
+    ));
     out
+}
+
+/// How connector-lint checks the setup steps against the app registration itself, for `file`.
+pub fn registration_check(profile: &Profile, file: &str) -> String {
+    let permission = if profile.permission.is_some() {
+        " and the permission of step 4"
+    } else {
+        ""
+    };
+    format!(
+        "Then check the registration itself: `connector-lint check {file}.yaml --probe --tenant <Directory (tenant) ID>` reads it through Microsoft Graph with the app's own credentials (or, offline, `az ad app show --id <clientId> > app.json` and `--app-registration app.json`) and checks the account types and the Web redirect URI of step 1, the expiry of the secret of step 3{permission}. Consent is given in each customer's tenant at the first sign-in, which no check can prove ahead."
+    )
 }
 
 /// The starter configuration `init` prints for a connector, drawn from its profile. It is meant
@@ -185,6 +204,10 @@ pub fn starter_config(profile: &Profile) -> String {
         for line in lines {
             out.push_str(&format!("#    {line}\n"));
         }
+    }
+    out.push_str("#\n");
+    for line in wrap_comment(&registration_check(profile, file), 96 - 2) {
+        out.push_str(&format!("# {line}\n"));
     }
     out.push('\n');
     for key in profile.keys {

@@ -835,12 +835,14 @@ fn path_of(uri: &str) -> Option<String> {
 }
 
 /// Whether a registered URI is the expected one as Entra compares them: scheme and host in any
-/// letter case, path and query exactly.
+/// letter case, path and query exactly, and the port too except on a loopback host (where Entra
+/// matches a registered `http://localhost/…` whatever the port).
 fn same_uri(expected: &Url, registered: &str) -> bool {
     Url::parse(registered.trim()).is_ok_and(|url| {
         url.scheme() == expected.scheme()
             && url.host_str() == expected.host_str()
-            && url.port_or_known_default() == expected.port_or_known_default()
+            && (url.port_or_known_default() == expected.port_or_known_default()
+                || crate::http::is_loopback(&url))
             && url.path() == expected.path()
             && url.query() == expected.query()
     })
@@ -1133,6 +1135,21 @@ mod tests {
             assert!(message.contains(&format!("`{registered}`")), "{message}");
             assert!(message.contains(says), "{message}");
         }
+        // A loopback host's port is not a difference to Entra.
+        let local = app(|v| {
+            v["web"]["redirectUris"] =
+                serde_json::json!(["http://localhost/auth/azuredevops/callback"]);
+        });
+        assert_eq!(
+            codes(&run(
+                &local,
+                &record,
+                Some("http://localhost:2200/auth/azuredevops/callback"),
+                false
+            ))[0]
+                .0,
+            Code::RegistrationOk
+        );
         // Host letter case is not a difference.
         let upper = app(|v| {
             v["web"]["redirectUris"] =

@@ -381,6 +381,37 @@ catalogue! {
         fix: "Configure the connector in the Backoffice (Services: the connector's `clientId` and `clientSecret`), or push a checked file with `connector-lint apply FILE --api-url URL` (try `--dry-run` first); check the service id and `--api-url` if it should be there.";
 }
 
+/// The codes `check --fix` can fix, and when: only where the value has one right answer and is
+/// written literally in the file (a value from `${NAME}` is fixed where the variable is set).
+pub static FIXES: &[(Code, &str)] = &[
+    (
+        Code::ServiceIdMisspelled,
+        "writes the connector's service id exactly",
+    ),
+    (
+        Code::KeyMisspelled,
+        "renames the key, when it means exactly one key and the record does not have that key yet (and no other key is a misspelling of it)",
+    ),
+    (
+        Code::ValueSurroundingWhitespace,
+        "removes the whitespace around the value (not in a block scalar, `|` or `>`, which it leaves as written)",
+    ),
+    (
+        Code::ValueSurroundingQuotes,
+        "removes the pair of quotes inside the value, keeping the quoting style of the file",
+    ),
+];
+
+impl Rule {
+    /// What `check --fix` does for findings of this code, if it can fix them.
+    pub fn autofix(&self) -> Option<&'static str> {
+        FIXES
+            .iter()
+            .find(|(code, _)| *code == self.code)
+            .map(|(_, what)| *what)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -372,6 +372,32 @@ impl RecordAt<'_> {
         }
     }
 
+    /// The source edits of a fix of `key`'s value (or name), when the key appears once and its
+    /// value was written literally.
+    fn fix(&self, key: &str, fix: &crate::fix::ValueFix, literal: bool) -> Option<crate::fix::Fix> {
+        let mut found = self.entries.iter().filter(|entry| entry.key == key);
+        let entry = found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        let renames_to = match fix.target {
+            crate::fix::Target::Key => {
+                let to = &fix.edits.first()?.replacement;
+                Some(pointer::push(self.pointer, to))
+            }
+            crate::fix::Target::Value if !literal => return None,
+            crate::fix::Target::Value => None,
+        };
+        crate::fix::locate(
+            self.source,
+            &entry.key,
+            &entry.key_span,
+            &entry.value,
+            fix,
+            renames_to,
+        )
+    }
+
     /// Each key's first occurrence (later ones are reported as duplicates), in order.
     fn first_entries(&self) -> Vec<&'_ document::Entry> {
         // Records have a handful of keys; a set pays only for the huge mappings a hostile file
@@ -444,7 +470,12 @@ fn record_profile(
                     .with_help(format!(
                         "write `serviceId: {id}` exactly (lower case, with a colon); Appmixer matches it character for character"
                     ))
-                    .at(at.locate("serviceId", false)),
+                    .at(at.locate("serviceId", false))
+                    .with_fix(at.fix(
+                        "serviceId",
+                        &crate::fix::ValueFix::replace_value(service, id),
+                        true,
+                    )),
                 );
                 Some(profile)
             }
@@ -611,6 +642,10 @@ fn check_record(
             // A shape finding without help gets none (not the catalogue's generic fix).
             let mut diagnostic = Diagnostic::located(finding.code, finding.message, None, location);
             diagnostic.help = finding.help;
+            diagnostic.fix = match (&finding.key, &finding.fix) {
+                (Some(key), Some(fix)) => at.fix(key, fix, true),
+                _ => None,
+            };
             diagnostics.push(diagnostic);
         }
     }
@@ -620,12 +655,14 @@ fn check_record(
             Some(key) => at.locate(key, false),
             None => at.location(),
         };
-        diagnostics.push(Diagnostic::located(
-            finding.code,
-            finding.message,
-            finding.help,
-            location,
-        ));
+        let fix = match (&finding.key, &finding.fix) {
+            (Some(key), Some(fix)) => at.fix(key, fix, record.origin(key) == Origin::Literal),
+            _ => None,
+        };
+        diagnostics.push(
+            Diagnostic::located(finding.code, finding.message, finding.help, location)
+                .with_fix(fix),
+        );
     }
     // Only for a record without the key (or, for a connector without such a key, without any
     // callback key): one whose value is unset or of the wrong type has a diagnostic saying so.

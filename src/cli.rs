@@ -177,6 +177,17 @@ pub struct CheckArgs {
     )]
     pub exclude: Vec<String>,
 
+    /// Fix, in place, the findings that have one right answer (`explain CODE` says which), then
+    /// report what remains. A file is written only when the result loads and has no finding the
+    /// original lacked; standard input's fixed text goes to standard output.
+    #[arg(long, conflicts_with_all = ["diff", "probe", "live"], help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// Print the fixes `--fix` would make as a unified diff (secret values masked) and write
+    /// nothing; the exit status is that of what would remain.
+    #[arg(long, conflicts_with_all = ["format", "probe", "live"], help_heading = "Fixes")]
+    pub diff: bool,
+
     /// For runs without the secrets (pull requests from forks, a local hook): an unset
     /// `${NAME}` is an info finding saying the value was not checked, not an error.
     #[arg(long, help_heading = "Suppressions and project file")]

@@ -53,6 +53,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub location: Option<Location>,
     pub related: Vec<Related>,
+    /// The edit that fixes it, when there is exactly one right answer (`check --fix`).
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -65,6 +67,7 @@ impl Diagnostic {
             help: Some(code.rule().fix.to_owned()),
             location: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 
@@ -82,11 +85,17 @@ impl Diagnostic {
             help: help.or_else(|| Some(code.rule().fix.to_owned())),
             location: Some(location),
             related: Vec::new(),
+            fix: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Diagnostic {
+        self.fix = fix;
         self
     }
 

@@ -6,14 +6,23 @@ use crate::connectors::{KeyKind, Profile};
 /// The full explanation of one rule.
 pub fn explain(rule: &Rule) -> String {
     format!(
-        "{id} ({severity}): {title}\n\nWhy it matters:\n  {why}\n\nHow to fix it:\n  {fix}\n\nMore: {uri}\n",
+        "{id} ({severity}): {title}\n\nWhy it matters:\n  {why}\n\nHow to fix it:\n  {fix}\n\nAutomatic fix:\n  {autofix}\n\nMore: {uri}\n",
         id = rule.id,
         severity = rule.severity.as_str(),
         title = rule.title,
         why = rule.why,
         fix = rule.fix,
+        autofix = autofix_text(rule),
         uri = rule.help_uri(),
     )
+}
+
+/// Whether `check --fix` fixes findings of a rule, and what it does.
+fn autofix_text(rule: &Rule) -> String {
+    match rule.autofix() {
+        Some(what) => format!("`connector-lint check --fix` {what}; `--diff` shows it first."),
+        None => "none; fix it by hand as above.".to_owned(),
+    }
 }
 
 /// One line per code.
@@ -396,7 +405,7 @@ pub fn docs_markdown() -> String {
     }
     for title in titles {
         out.push_str(&format!(
-            "\n## {title}\n\n| code | severity | what it catches |\n|---|---|---|\n"
+            "\n## {title}\n\n| code | severity | what it catches | `--fix` |\n|---|---|---|---|\n"
         ));
         let rules: Vec<&Rule> = CATALOGUE
             .iter()
@@ -404,21 +413,23 @@ pub fn docs_markdown() -> String {
             .collect();
         for rule in &rules {
             out.push_str(&format!(
-                "| [`{id}`](#{anchor}) | {severity} | {title} |\n",
+                "| [`{id}`](#{anchor}) | {severity} | {title} | {fixable} |\n",
                 id = rule.id,
                 anchor = anchor(rule),
                 severity = rule.severity.as_str(),
                 title = rule.title.replace('|', "\\|"),
+                fixable = if rule.autofix().is_some() { "yes" } else { "" },
             ));
         }
         for rule in rules {
             out.push_str(&format!(
-                "\n### `{id}`\n\n**{severity}**: {title}.\n\n**Why it matters.** {why}\n\n**How to fix it.** {fix}\n",
+                "\n### `{id}`\n\n**{severity}**: {title}.\n\n**Why it matters.** {why}\n\n**How to fix it.** {fix}\n\n**Automatic fix.** {autofix}\n",
                 id = rule.id,
                 severity = rule.severity.as_str(),
                 title = rule.title,
                 why = rule.why,
                 fix = rule.fix,
+                autofix = autofix_text(rule),
             ));
         }
     }

@@ -29,6 +29,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod env;
 pub mod explain;
+pub mod fix;
 pub mod http;
 pub mod live;
 pub mod outcome;

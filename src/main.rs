@@ -12,7 +12,8 @@ use connector_lint::report::{self, Format, Graphics, Style};
 use connector_lint::rules::RuleContext;
 use connector_lint::source::{self, Format as SourceFormat};
 use connector_lint::{
-    check_inputs, check_to_json, config, connectors, explain, live, probe, registration, schema,
+    check_inputs, check_to_json, config, connectors, explain, fix, live, probe, registration,
+    schema,
 };
 
 fn main() -> ExitCode {
@@ -297,6 +298,14 @@ fn run_check(mut args: CheckArgs) -> u8 {
         allow_unset_env: settings.allow_unset_env,
         ..Options::default()
     };
+    let fixing = (args.fix || args.diff).then_some(if args.diff {
+        fix::Mode::Diff
+    } else {
+        fix::Mode::Write
+    });
+    if let Some(mode) = fixing {
+        return run_fix(mode, &inputs, input_errors, &options, &args, output_file);
+    }
     if args.format == OutputFormat::Json && !needs_records && !args.live {
         return check_streaming_json(
             inputs,
@@ -331,15 +340,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
         .as_ref()
         .map(|file| registration::check_file(&mut report, file, &registration_settings));
 
-    let format = match args.format {
-        OutputFormat::Human => Format::Human,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Github => Format::Github,
-        OutputFormat::Azure => Format::Azure,
-        OutputFormat::Junit => Format::Junit,
-        OutputFormat::Gitlab => Format::Gitlab,
-    };
+    let format = report_format(args.format);
     let to_file = output_file.is_some();
     let to_terminal = !to_file && std::io::stdout().is_terminal();
     let run = report::Run {
@@ -375,6 +376,94 @@ fn run_check(mut args: CheckArgs) -> u8 {
     // The process is about to exit and the OS takes the memory back at once; freeing ten
     // thousand reports one by one would only add to the run time.
     std::mem::forget(report);
+    status.max(written)
+}
+
+fn report_format(format: OutputFormat) -> Format {
+    match format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
+        OutputFormat::Azure => Format::Azure,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Gitlab => Format::Gitlab,
+    }
+}
+
+/// `check --fix` and `--diff`: the fixed files' reports (what remains) in the chosen format, or
+/// the diff; standard input's fixed text on standard output (the report then on standard error,
+/// unless `--output`).
+fn run_fix(
+    mode: fix::Mode,
+    inputs: &[source::Input],
+    mut input_errors: Vec<source::InputError>,
+    options: &Options,
+    args: &CheckArgs,
+    output_file: Option<&std::path::Path>,
+) -> u8 {
+    let fixed = fix::fix_inputs(inputs, options, mode);
+    input_errors.extend(fixed.input_errors);
+    let report = fixed.report;
+    for error in input_errors
+        .iter()
+        .map(ToString::to_string)
+        .chain(fixed.write_errors.iter().cloned())
+    {
+        eprintln!("error: {error}");
+    }
+    let mut status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
+    if !fixed.write_errors.is_empty() {
+        status = status.max(2);
+    }
+    let summary = report.summary();
+    if mode == fix::Mode::Diff {
+        let written = deliver(output_file, |out| out.write_all(fixed.diff.as_bytes()));
+        eprintln!(
+            "connector-lint: {} would be applied in {} (nothing written: --diff); {}, {}, {} would remain.",
+            connector_lint::outcome::fixes(summary.fixed),
+            report::count(summary.fixed_files, "file"),
+            report::count(summary.errors, "error"),
+            report::count(summary.warnings, "warning"),
+            report::count(summary.infos, "info"),
+        );
+        return status.max(written);
+    }
+    let format = report_format(args.format);
+    let stdin_text = fixed.stdin_text;
+    let to_terminal =
+        output_file.is_none() && stdin_text.is_none() && std::io::stdout().is_terminal();
+    let style = style_for(args, to_terminal);
+    let run = report::Run {
+        deny_warnings: args.deny_warnings,
+        input_errors: &input_errors,
+    };
+    let write_report = |out: &mut dyn Write| -> std::io::Result<()> {
+        if args.quiet && format == Format::Human {
+            out.write_all(report::human::summary_line(summary).as_bytes())
+        } else {
+            report::write_run(&report, format, style, run, out)
+        }
+    };
+    let written = match &stdin_text {
+        Some(text) => {
+            let printed = print(text);
+            let reported = match output_file {
+                Some(_) => deliver(output_file, write_report),
+                None => match write_report(&mut std::io::stderr().lock()) {
+                    Ok(()) => 0,
+                    Err(_) => 2,
+                },
+            };
+            printed.max(reported)
+        }
+        None => deliver(output_file, write_report),
+    };
+    if written == 0
+        && let Some(path) = output_file
+    {
+        say_written(summary, path);
+    }
     status.max(written)
 }
 

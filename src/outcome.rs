@@ -49,6 +49,8 @@ pub struct FileReport {
     /// Whether the file holds a connector key or a near miss of one (or cannot be told apart
     /// from a configuration: it does not load, or it is empty). A walked file without is skipped.
     pub looks_like_config: bool,
+    /// Findings fixed by `check --fix` (or that `--diff` would fix).
+    pub fixed: usize,
 }
 
 impl FileReport {
@@ -63,6 +65,7 @@ impl FileReport {
             notes: Vec::new(),
             suppressed: 0,
             looks_like_config: true,
+            fixed: 0,
         }
     }
 
@@ -99,6 +102,12 @@ pub struct Summary {
     /// Walked files that are not connector configurations, not checked.
     #[serde(skip_serializing_if = "is_zero")]
     pub skipped: usize,
+    /// Findings fixed by `--fix` (the counts above are what remains).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub fixed: usize,
+    /// Files changed by `--fix`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub fixed_files: usize,
 }
 
 fn is_zero(count: &usize) -> bool {
@@ -111,6 +120,8 @@ impl Summary {
         let mut summary = Summary {
             files: 1,
             suppressed: file.suppressed,
+            fixed: file.fixed,
+            fixed_files: usize::from(file.fixed > 0),
             ..Summary::default()
         };
         for diagnostic in &file.diagnostics {
@@ -131,12 +142,21 @@ impl Summary {
         self.infos += other.infos;
         self.suppressed += other.suppressed;
         self.skipped += other.skipped;
+        self.fixed += other.fixed;
+        self.fixed_files += other.fixed_files;
     }
 
     /// What the summary line says after the counts: `, 2 suppressed; 2 files skipped: not
     /// connector configurations` (nothing when there is nothing to say).
     pub fn remarks(&self) -> String {
         let mut out = String::new();
+        if self.fixed > 0 {
+            out.push_str(&format!(
+                " remaining after {} applied in {}",
+                fixes(self.fixed),
+                count(self.fixed_files, "file")
+            ));
+        }
         if self.suppressed > 0 {
             out.push_str(&format!(", {} suppressed", self.suppressed));
         }
@@ -208,6 +228,15 @@ pub fn exit_status_of(
         3
     } else {
         0
+    }
+}
+
+/// `1 fix`, `2 fixes`.
+pub fn fixes(number: usize) -> String {
+    if number == 1 {
+        "1 fix".to_owned()
+    } else {
+        format!("{number} fixes")
     }
 }
 

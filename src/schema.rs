@@ -129,6 +129,8 @@ pub struct ShapeFinding {
     pub help: Option<String>,
     /// The known key the finding concerns: the missing key, or the one a misspelling means.
     pub concerns: Option<&'static str>,
+    /// The rename that fixes a misspelled key, when it is the only key meant.
+    pub fix: Option<crate::fix::ValueFix>,
 }
 
 fn validator(profile: &Profile) -> Option<&'static jsonschema::Validator> {
@@ -176,13 +178,19 @@ fn validator(profile: &Profile) -> Option<&'static jsonschema::Validator> {
 
 /// The closest known key, when `key` is a near miss of one (case, `_`/`-`, a typo or two).
 pub fn suggest_key(profile: &Profile, key: &str) -> Option<&'static str> {
+    key_candidates(profile, key).first().copied()
+}
+
+/// Every known key `key` may be a near miss of, the closest first: one for most, two for a
+/// synonym such as `redirectUrl` (`redirectUri` or `callbackUrl`) or a typo as near to both.
+pub fn key_candidates(profile: &Profile, key: &str) -> Vec<&'static str> {
     let normalized: String = key
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
         .collect::<String>()
         .to_lowercase();
     if normalized.is_empty() {
-        return None;
+        return Vec::new();
     }
     // Common synonyms admins reach for, each meaning the first of its keys the connector has.
     let aliases: &[&str] = match normalized.as_str() {
@@ -195,13 +203,14 @@ pub fn suggest_key(profile: &Profile, key: &str) -> Option<&'static str> {
         "service" | "serviceid" => &["serviceId"],
         _ => &[],
     };
-    if let Some(alias) = aliases
+    let aliases: Vec<&'static str> = aliases
         .iter()
-        .find_map(|alias| profile.key(alias).map(|key| key.name))
-    {
-        return Some(alias);
+        .filter_map(|alias| profile.key(alias).map(|key| key.name))
+        .collect();
+    if !aliases.is_empty() {
+        return aliases;
     }
-    profile
+    let near: Vec<(usize, &'static str)> = profile
         .keys
         .iter()
         .map(|known| {
@@ -209,8 +218,12 @@ pub fn suggest_key(profile: &Profile, key: &str) -> Option<&'static str> {
             (distance, known.name)
         })
         .filter(|(distance, known)| *distance <= if known.len() > 8 { 2 } else { 1 })
-        .min_by_key(|(distance, _)| *distance)
+        .collect();
+    let closest = near.iter().map(|(distance, _)| *distance).min();
+    near.into_iter()
+        .filter(|(distance, _)| Some(*distance) == closest)
         .map(|(_, known)| known)
+        .collect()
 }
 
 /// Whether a record (its keys, each with whether its value is a string; first occurrences only)
@@ -241,6 +254,7 @@ pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFin
             on_key: false,
             message: "internal error: the bundled schema does not compile".into(),
             help: None,
+            fix: None,
             concerns: None,
         }];
     };
@@ -268,6 +282,7 @@ pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFin
                     message: format!("`{name}` is missing"),
                     help: Some(help),
                     concerns,
+                    fix: None,
                 });
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -281,7 +296,10 @@ pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFin
                             help: Some(format!(
                                 "rename `{name}` to `{known}`; Appmixer reads keys by their exact, case-sensitive name"
                             )),
-                            concerns: Some(known),
+ concerns: Some(known),
+                            // Two keys it may mean is a guess, not a fix.
+                            fix: (key_candidates(profile, name).len() == 1)
+                                .then(|| crate::fix::ValueFix::rename_key(name, known)),
                         },
                         Some(known) => ShapeFinding {
                             code: Code::KeyUnknown,
@@ -291,7 +309,8 @@ pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFin
                                 "unknown key `{name}` (the record already has `{known}`)"
                             ),
                             help: Some(format!("remove `{name}`; Appmixer ignores it")),
-                            concerns: None,
+                            fix: None,
+ concerns: None,
                         },
                         None => ShapeFinding {
                             code: Code::KeyUnknown,
@@ -310,7 +329,8 @@ pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFin
                                     .collect::<Vec<_>>()
                                     .join(", ")
                             )),
-                            concerns: None,
+                            fix: None,
+ concerns: None,
                         },
                     });
                 }
@@ -340,6 +360,7 @@ pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFin
                         )
                     }),
                     concerns: None,
+                    fix: None,
                 });
             }
             // Patterns and the service id are reported by the rules and the service-id check,
@@ -359,6 +380,20 @@ pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFin
                 .concerns
                 .is_some_and(|key| misspelled.contains(&key)))
     });
+    // Two misspellings of one key (`clientID` and `client_id`): which to keep is a guess.
+    let meant_twice: Vec<&'static str> = misspelled
+        .iter()
+        .filter(|key| misspelled.iter().filter(|other| other == key).count() > 1)
+        .copied()
+        .collect();
+    for finding in &mut findings {
+        if finding
+            .concerns
+            .is_some_and(|key| meant_twice.contains(&key))
+        {
+            finding.fix = None;
+        }
+    }
     findings
 }
 

@@ -271,6 +271,7 @@ pub fn plan(record: &Record, cli_tenant: Option<&str>) -> Plan {
                     key: None,
                     message: "no tenant to probe against: the record has no `tenantId` and no `--tenant` was given, so nothing was sent".to_owned(),
                     help: None,
+                    fix: None,
                 }
                 .help(format!("The probe needs the app's home tenant. {FIND_TENANT} Pass it as `--tenant <id>` or add `tenantId: <id>` to the record.")),
             );
@@ -328,6 +329,7 @@ fn finding(code: Code, key: Option<&str>, message: String) -> Finding {
         key: key.map(str::to_owned),
         message,
         help: None,
+        fix: None,
     }
 }
 

@@ -140,6 +140,7 @@ impl Judgement<'_> {
                 key,
                 message,
                 help: Some(help),
+                fix: None,
             },
             severity,
         });

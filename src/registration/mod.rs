@@ -201,6 +201,7 @@ pub fn unreadable(record: &Record, why: String, what_to_do: String) -> Registrat
             key,
             message: why,
             help: Some(what_to_do),
+            fix: None,
         },
         severity: Code::RegistrationUnreadable.severity(),
     }

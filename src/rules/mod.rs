@@ -39,6 +39,9 @@ pub struct Finding {
     pub message: String,
     /// Specific help; the catalogue's fix when `None`.
     pub help: Option<String>,
+    /// The edit of the value that fixes it, when there is one right answer and the value was
+    /// written literally (a value from `${NAME}` is fixed where the variable is set).
+    pub fix: Option<crate::fix::ValueFix>,
 }
 
 impl Finding {
@@ -48,7 +51,13 @@ impl Finding {
             key: Some(key.to_owned()),
             message: message.into(),
             help: None,
+            fix: None,
         }
+    }
+
+    pub fn fix(mut self, fix: Option<crate::fix::ValueFix>) -> Finding {
+        self.fix = fix;
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Finding {

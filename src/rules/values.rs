@@ -6,6 +6,7 @@ use secrecy::ExposeSecret;
 
 use super::{Finding, with_origin};
 use crate::catalogue::Code;
+use crate::fix::ValueFix;
 use crate::record::{FieldValue, Origin, Record};
 
 /// Quote pairs people paste around values: ASCII quotes and backticks, and the typographic
@@ -163,9 +164,15 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Vec<Finding> {
         } else {
             "remove the surrounding whitespace".to_owned()
         };
+        // Removing exactly what the message names.
+        let fix = ValueFix::delete([
+            0..cleaned.leading.len(),
+            raw.len() - cleaned.trailing.len()..raw.len(),
+        ]);
         findings.push(
             Finding::new(Code::ValueSurroundingWhitespace, key, message)
-                .help(with_origin(help, origin)),
+                .help(with_origin(help, origin))
+                .fix(Some(fix)),
         );
     }
     if let Some((open, close)) = cleaned.quotes {
@@ -186,12 +193,27 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Vec<Finding> {
                 "remove the quotes from the variable's value (in `.env` files and CI secret stores the quotes are kept as characters)".to_owned()
             }
         };
+        // The quotes and the spaces inside them; the spaces outside are the whitespace fix's.
+        let value_start = offset_in(raw, cleaned.value);
+        let fix = ValueFix::delete([
+            cleaned.leading.len()..value_start,
+            value_start + cleaned.value.len()..raw.len() - cleaned.trailing.len(),
+        ]);
         findings.push(
             Finding::new(Code::ValueSurroundingQuotes, key, message)
-                .help(with_origin(help, origin)),
+                .help(with_origin(help, origin))
+                .fix(Some(fix)),
         );
     }
     findings
+}
+
+/// The byte offset of `inner`, a part of `outer` (as [`clean`] returns), in `outer`.
+fn offset_in(outer: &str, inner: &str) -> usize {
+    (inner.as_ptr() as usize)
+        .checked_sub(outer.as_ptr() as usize)
+        .filter(|offset| offset + inner.len() <= outer.len())
+        .unwrap_or(0)
 }
 
 /// Runs the value rules over every key whose value Entra or Appmixer compares exactly (ids,
@@ -262,6 +284,40 @@ mod tests {
             "{}",
             findings[0].message
         );
+    }
+
+    /// The fixes remove exactly the whitespace and the quotes, and together leave the value the
+    /// other rules judged.
+    #[test]
+    fn fixes_leave_the_cleaned_value() {
+        for raw in [
+            " abc",
+            "abc\n",
+            " \"abc\" ",
+            "' abc '",
+            "\u{201C}abc\u{201D}",
+            "\t'\"x\"' ",
+        ] {
+            let findings = judge("clientId", raw, &Origin::Literal);
+            assert!(!findings.is_empty(), "{raw:?}");
+            let mut edits: Vec<_> = findings
+                .iter()
+                .flat_map(|finding| finding.fix.clone().expect("a fix").edits)
+                .collect();
+            edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start));
+            let mut fixed = raw.to_owned();
+            for edit in edits {
+                fixed.replace_range(edit.range, &edit.replacement);
+            }
+            assert_eq!(fixed, cleaned(raw), "{raw:?}");
+            // One pair of quotes is removed at a time.
+            if raw != "\t'\"x\"' " {
+                assert!(
+                    judge("clientId", &fixed, &Origin::Literal).is_empty(),
+                    "{raw:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -486,6 +486,10 @@ fn odd_answers_are_no_verdict() {
             }),
             "passwordCredentials",
         ),
+        (
+            application(|app| app["appId"] = json!("22222222-2222-4333-8444-555555555555")),
+            "with the application `22222222-2222-4333-8444-555555555555`",
+        ),
         // Entra just accepted the secret; a list without it is not the whole list.
         (
             application(|app| app["passwordCredentials"][1]["hint"] = json!("Xy1")),

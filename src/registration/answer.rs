@@ -249,9 +249,15 @@ pub fn describe(unread: &Unread, asked: &Asked<'_>, scrubber: &Scrubber) -> (Str
             };
             match principal {
                 Answer::Found(found) => {
+                    // A service principal of another app names nobody's home tenant for this one.
+                    let same_app = found
+                        .app_id
+                        .value()
+                        .is_none_or(|id| id.trim().eq_ignore_ascii_case(asked.client_id));
                     let owner = found
                         .app_owner_organization_id
                         .value()
+                        .filter(|_| same_app)
                         .map(|owner| scrubber.text(owner.trim(), 60));
                     describe_owner(&said, &told, owner.as_deref(), asked, place, &offline)
                 }

@@ -408,6 +408,29 @@ impl Online {
         let client_id = candidate.client_id.trim();
         let cell = graph.read(entra, candidate.tenant, client_id, candidate.secret);
         match cell.get() {
+            // An answer about another app (a proxy's mix-up) says nothing about this one.
+            Some(graph::Read::App { app, token })
+                if app
+                    .app_id
+                    .value()
+                    .is_some_and(|id| !id.trim().eq_ignore_ascii_case(client_id)) =>
+            {
+                let scrubber = Scrubber::for_record(candidate.record, Some(app), Some(token));
+                let returned = app
+                    .app_id
+                    .value()
+                    .map(|id| scrubber.text(id, 60))
+                    .unwrap_or_default();
+                vec![unreadable(
+                    candidate.record,
+                    format!(
+                        "Microsoft Graph ({host}) answered the read of `{client_id}` with the application `{returned}`, so no verdict on the app registration"
+                    ),
+                    format!(
+                        "Check what stands between this machine and Graph (`--graph-url`, a proxy). Or check the registration offline: `az ad app show --id {client_id} > app.json`, then `--app-registration app.json`."
+                    ),
+                )]
+            }
             // The Graph token came from the record's secret: the secret is one of the app's.
             Some(graph::Read::App { app, token }) => judge(
                 app,

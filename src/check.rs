@@ -55,6 +55,57 @@ impl Default for Options {
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
+/// Advice for a file that does not parse, in the terms of its own format.
+fn syntax_help(format: source::Format) -> &'static str {
+    match format {
+        source::Format::Json => {
+            "fix the JSON at the position shown: strict JSON has no comments and no trailing commas, and every key and string is in double quotes"
+        }
+        source::Format::Yaml => {
+            "fix the YAML at the position shown: check the indentation, and quote a value that contains `: ` or ` #`, or starts with one of `@`, `` ` ``, `%`, `*`, `&`, `!`, `|`, `>`, `{`, `[`"
+        }
+    }
+}
+
+/// The mappings of a document where a record's own keys (`clientId`, `clientSecret`) repeat: two
+/// records pasted one after the other (two environments) rather than a key typed twice. Each comes
+/// with the hint that says how one file holds several records.
+fn pasted_records(
+    duplicates: &[document::DuplicateKey],
+    format: source::Format,
+) -> Vec<(String, &'static str)> {
+    let hint = match format {
+        source::Format::Yaml => {
+            "; if this mapping holds two records (two environments, say), separate them with a line `---` (a YAML stream), or write them as a list (`- clientId: ...`)"
+        }
+        source::Format::Json => {
+            "; if this object holds two records (two environments, say), write them as a list: `[{...}, {...}]`"
+        }
+    };
+    // A duplicate's pointer is its key's; the mapping's is the pointer without the last segment
+    // (a `/` inside a key is escaped as `~1`).
+    let mapping = |duplicate: &document::DuplicateKey| -> String {
+        duplicate
+            .pointer
+            .rsplit_once('/')
+            .map_or_else(String::new, |(parent, _)| parent.to_owned())
+    };
+    let mut found: Vec<(String, &'static str)> = Vec::new();
+    for duplicate in duplicates {
+        let pointer = mapping(duplicate);
+        let pointer = pointer.as_str();
+        let record_key = matches!(duplicate.key.as_str(), "clientId" | "clientSecret");
+        let repeats = duplicates
+            .iter()
+            .filter(|other| mapping(other) == pointer)
+            .count();
+        if record_key && repeats >= 2 && !found.iter().any(|(seen, _)| *seen == pointer) {
+            found.push((pointer.to_owned(), hint));
+        }
+    }
+    found
+}
+
 /// Reads and checks one input. `Err` means the input cannot be read at all (exit 2).
 pub fn check_input(input: &Input, options: &Options) -> Result<FileReport, InputError> {
     let name = input.display().to_owned();
@@ -141,7 +192,19 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     let mut diagnostics = Vec::new();
 
     for (index, root) in loaded.documents.iter().enumerate() {
-        for duplicate in document::duplicate_keys(root) {
+        let duplicates = document::duplicate_keys(root);
+        let pasted_records = pasted_records(&duplicates, source.format);
+        for duplicate in duplicates {
+            let hint = pasted_records
+                .iter()
+                .find(|(pointer, _)| {
+                    duplicate
+                        .pointer
+                        .rsplit_once('/')
+                        .is_some_and(|(parent, _)| parent == pointer)
+                })
+                .map(|(_, hint)| *hint)
+                .unwrap_or_default();
             let first = source.position(duplicate.first.start);
             diagnostics.push(
                 Diagnostic::new(
@@ -152,7 +215,7 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
                     ),
                 )
                 .with_help(format!(
-                    "keep one `{}` and delete the other; only the first is checked",
+                    "keep one `{}` and delete the other; only the first is checked{hint}",
                     duplicate.key
                 ))
                 .at(Location::new(
@@ -171,10 +234,12 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
     match loaded.error {
         Some(error) => {
             let document = loaded.documents.len();
-            diagnostics.push(
-                Diagnostic::new(error.code, error.message)
-                    .at(Location::new(&source, document, "", error.span)),
-            );
+            let mut diagnostic = Diagnostic::new(error.code, error.message)
+                .at(Location::new(&source, document, "", error.span));
+            if error.code == Code::LoadSyntax {
+                diagnostic = diagnostic.with_help(syntax_help(source.format));
+            }
+            diagnostics.push(diagnostic);
         }
         None if loaded.documents.is_empty() => {
             diagnostics.push(
@@ -581,6 +646,13 @@ fn resolve_record(
                 .at(at.locate(&entry.key, false)),
             );
         }
+        // A secret written into the file is `client-secret/plaintext` on the next run: the
+        // environment is the only place to suggest for it.
+        let or_file = if secrets::is_secret_key(&entry.key) {
+            ""
+        } else {
+            ", or write the value into the file"
+        };
         for name in resolved
             .undefined
             .iter()
@@ -592,7 +664,7 @@ fn resolve_record(
                     format!("`{}` references `${{{name}}}`, which is not set", entry.key),
                 )
                 .with_help(format!(
-                    "set `{name}` in the environment that runs connector-lint and the deploy (e.g. `export {name}=...` or a CI secret), or write the value into the file"
+                    "set `{name}` in the environment that runs connector-lint and the deploy (e.g. `export {name}=...` in a shell, a secret variable in CI){or_file}"
                 ))
                 .at(at.locate(&entry.key, false)),
             );
@@ -618,6 +690,7 @@ fn check_record(
     let Some(profile) = record_profile(&at, options, diagnostics) else {
         return;
     };
+    report.checked_records += 1;
     let entries = at.first_entries();
     let record = resolve_record(profile, &at, &entries, options, diagnostics);
 

@@ -133,7 +133,13 @@ pub struct ProjectFile {
 pub fn parse_api_url(text: &str) -> Result<url::Url, String> {
     let text = text.trim();
     match url::Url::parse(text) {
-        Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => Ok(url),
+        // Every expected redirect URI is derived from it: a wrong one would make every piece of
+        // advice wrong, so it is refused, with the URL to give, before anything is checked.
+        Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
+            crate::rules::api_url::judge(&url)
+                .map(|()| url)
+                .map_err(|refusal| refusal.to_string())
+        }
         _ => Err(format!(
             "`{text}` is not an absolute http(s) URL; give the Appmixer API base URL, e.g. https://api.acme.appmixer.cloud"
         )),

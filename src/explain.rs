@@ -47,9 +47,22 @@ pub fn list() -> String {
 
 /// The codes closest to an unknown one, for "did you mean".
 pub fn closest_codes(code: &str) -> Vec<&'static str> {
+    // A code given without its family (`looks-like-secret-id`) is compared with the part after
+    // the `/` as well.
+    let score = |id: &str| {
+        let whole = strsim::jaro_winkler(code, id);
+        let name = id
+            .split_once('/')
+            .map_or(0.0, |(_, name)| strsim::jaro_winkler(code, name));
+        if code.contains('/') {
+            whole
+        } else {
+            whole.max(name)
+        }
+    };
     let mut scored: Vec<(f64, &'static str)> = CATALOGUE
         .iter()
-        .map(|rule| (strsim::jaro_winkler(code, rule.id), rule.id))
+        .map(|rule| (score(rule.id), rule.id))
         .filter(|(score, _)| *score > 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -466,6 +479,15 @@ mod tests {
                 .contains(&"client-secret/looks-like-secret-id")
         );
         assert!(closest_codes("zzz").is_empty());
+        // Without its family.
+        assert_eq!(
+            closest_codes("looks-like-secret-id").first(),
+            Some(&"client-secret/looks-like-secret-id")
+        );
+        assert_eq!(
+            closest_codes("not-api-host").first(),
+            Some(&"redirect-uri/not-api-host")
+        );
     }
 
     #[test]

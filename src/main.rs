@@ -12,8 +12,8 @@ use connector_lint::report::{self, Format, Graphics, Style};
 use connector_lint::rules::RuleContext;
 use connector_lint::source::{self, Format as SourceFormat};
 use connector_lint::{
-    check_inputs, check_to_json, config, connectors, explain, fix, live, probe, registration,
-    schema,
+    check_inputs, check_to_json, config, connectors, explain, fix, live, outcome, probe,
+    registration, schema,
 };
 
 fn main() -> ExitCode {
@@ -352,6 +352,12 @@ fn run_check(mut args: CheckArgs) -> u8 {
         eprintln!("error: {error}");
     }
     let status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
+    if input_errors.is_empty() && outcome::nothing_checked(report.summary()) {
+        eprintln!(
+            "error: {}",
+            outcome::nothing_checked_message(report.summary())
+        );
+    }
     let write_report = |out: &mut dyn Write| -> std::io::Result<()> {
         let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, out);
         if args.quiet && format == Format::Human {
@@ -496,6 +502,9 @@ fn check_streaming_json(
     });
     for error in &input_errors {
         eprintln!("error: {error}");
+    }
+    if input_errors.is_empty() && outcome::nothing_checked(summary) {
+        eprintln!("error: {}", outcome::nothing_checked_message(summary));
     }
     if written == 0
         && let Some(path) = output_file

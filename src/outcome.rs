@@ -42,6 +42,9 @@ pub struct FileReport {
     pub secrets: Vec<SecretString>,
     pub diagnostics: Vec<Diagnostic>,
     pub records: Vec<CheckedRecord>,
+    /// How many records of a supported connector were checked (`records` is emptied when the
+    /// probe does not need them; the count stays).
+    pub checked_records: usize,
     /// Notes for the human report.
     pub notes: Vec<Note>,
     /// Findings left out by `--ignore`, the project file or inline comments.
@@ -62,6 +65,7 @@ impl FileReport {
             secrets: Vec::new(),
             diagnostics: Vec::new(),
             records: Vec::new(),
+            checked_records: 0,
             notes: Vec::new(),
             suppressed: 0,
             looks_like_config: true,
@@ -108,6 +112,9 @@ pub struct Summary {
     /// Files changed by `--fix`.
     #[serde(skip_serializing_if = "is_zero")]
     pub fixed_files: usize,
+    /// Records of a supported connector that were checked: none, and nothing was checked.
+    #[serde(skip)]
+    pub records: usize,
 }
 
 fn is_zero(count: &usize) -> bool {
@@ -122,6 +129,7 @@ impl Summary {
             suppressed: file.suppressed,
             fixed: file.fixed,
             fixed_files: usize::from(file.fixed > 0),
+            records: file.checked_records,
             ..Summary::default()
         };
         for diagnostic in &file.diagnostics {
@@ -144,6 +152,7 @@ impl Summary {
         self.skipped += other.skipped;
         self.fixed += other.fixed;
         self.fixed_files += other.fixed_files;
+        self.records += other.records;
     }
 
     /// What the summary line says after the counts: `, 2 suppressed; 2 files skipped: not
@@ -224,6 +233,9 @@ pub fn exit_status_of(
         2
     } else if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {
         1
+    } else if nothing_checked(summary) {
+        // A gate that checked nothing must not pass.
+        2
     } else if inconclusive_probe {
         3
     } else {
@@ -238,6 +250,32 @@ pub fn fixes(number: usize) -> String {
     } else {
         format!("{number} fixes")
     }
+}
+
+/// Whether a run found files but no record of a supported connector in them (and no error that
+/// would explain it): it checked nothing, and must not pass.
+pub fn nothing_checked(summary: Summary) -> bool {
+    (summary.files > 0 || summary.skipped > 0) && summary.records == 0 && summary.errors == 0
+}
+
+/// What a run that checked nothing says on standard error.
+pub fn nothing_checked_message(summary: Summary) -> String {
+    let services = crate::connectors::service_ids_listed();
+    // With no record checked, every info is a skipped record of another service.
+    let skipped = summary.infos;
+    format!(
+        "nothing was checked: {} held no record of {services}{}",
+        count(summary.files, "file"),
+        if skipped > 0 {
+            format!(
+                "; {} of other services {} skipped (`service-id/unsupported` in the report names each)",
+                count(skipped, "record"),
+                if skipped == 1 { "was" } else { "were" }
+            )
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// `1 file`, `2 files`.

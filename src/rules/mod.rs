@@ -12,6 +12,7 @@
 //! - `redirect-uri/invalid-url` stops the other redirect-URI checks of that value, and
 //!   `redirect-uri/mismatch` only compares values that passed their own checks.
 
+pub mod api_url;
 pub mod chars;
 pub mod client_id;
 pub mod client_secret;

@@ -274,7 +274,7 @@ fn is_domain_or_subdomain(host: &str, domain: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
-fn is_cloud_host(host: &str) -> bool {
+pub fn is_cloud_host(host: &str) -> bool {
     is_domain_or_subdomain(host.trim_end_matches('.'), CLOUD_DOMAIN)
 }
 
@@ -283,7 +283,7 @@ fn is_cloud_host(host: &str) -> bool {
 /// `api.` in place of their label, `<tenant>.appmixer.cloud` with `api.` before it. A host whose
 /// tenant cannot be told (`api.appmixer.cloud`, `acme.api.appmixer.cloud`,
 /// `api-acme.appmixer.cloud`) gets none.
-fn cloud_api_host(host: &str) -> Result<(), Option<String>> {
+pub fn cloud_api_host(host: &str) -> Result<(), Option<String>> {
     let labels = host.split('.').count();
     let (front, rest) = host.split_once('.').unwrap_or((host, ""));
     let tenant_like = |label: &str| {

@@ -1,0 +1,225 @@
+//! A newcomer's first hour (issue 18): the advice the tool gives must be right, and a run that
+//! checks nothing must not pass.
+
+use assert_cmd::Command;
+
+fn binary() -> Command {
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("connector-lint");
+    command.env_clear().current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+struct Output {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(command: &mut Command) -> Output {
+    let output = command.output().expect("the binary runs");
+    Output {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+const GUIDE_RECORD: &str =
+    "clientId: 3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\nclientSecret: ${AZDO_CLIENT_SECRET}\n";
+
+/// A wrong `--api-url` is refused with the URL to give, before any advice is derived from it.
+#[test]
+fn a_wrong_api_url_is_refused_with_the_one_to_give() {
+    for (api_url, instead) in [
+        (
+            "https://my.acme.appmixer.cloud",
+            Some("https://api.acme.appmixer.cloud"),
+        ),
+        (
+            "https://backoffice.acme.appmixer.cloud",
+            Some("https://api.acme.appmixer.cloud"),
+        ),
+        (
+            "http://api.acme.appmixer.cloud",
+            Some("https://api.acme.appmixer.cloud"),
+        ),
+        ("https://api.YOUR_SUBDOMAIN.appmixer.cloud", None),
+    ] {
+        for via_environment in [false, true] {
+            let mut command = binary();
+            command
+                .env(
+                    "AZDO_CLIENT_SECRET",
+                    "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a",
+                )
+                .args(["check", "-"])
+                .write_stdin(GUIDE_RECORD);
+            if via_environment {
+                command.env("APPMIXER_API_URL", api_url);
+            } else {
+                command.args(["--api-url", api_url]);
+            }
+            let result = run(&mut command);
+            assert_eq!(result.status, 2, "{api_url}: {}", result.stderr);
+            assert!(result.stdout.is_empty(), "{api_url}: {}", result.stdout);
+            assert!(
+                !result.stderr.contains("/auth/azuredevops/callback"),
+                "no redirect URI is derived from a wrong API URL: {}",
+                result.stderr
+            );
+            if let Some(instead) = instead {
+                assert!(
+                    result.stderr.contains(&format!("--api-url {instead}`")),
+                    "{api_url}: {}",
+                    result.stderr
+                );
+            }
+        }
+    }
+    // The right one passes, and the note names the URI derived from it.
+    let result = run(binary()
+        .env(
+            "AZDO_CLIENT_SECRET",
+            "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a",
+        )
+        .args(["check", "-", "--api-url", "https://api.acme.appmixer.cloud"])
+        .write_stdin(GUIDE_RECORD));
+    assert_eq!(result.status, 0, "{}{}", result.stdout, result.stderr);
+    assert!(
+        result
+            .stdout
+            .contains("https://api.acme.appmixer.cloud/auth/azuredevops/callback"),
+        "{}",
+        result.stdout
+    );
+}
+
+/// An unset secret variable is set in the environment, never written into the file (which the
+/// next run would warn about); other values may be written.
+#[test]
+fn env_undefined_help_never_suggests_writing_a_secret_into_the_file() {
+    let result = run(binary()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin("clientId: ${AZDO_CLIENT_ID}\nclientSecret: ${AZDO_CLIENT_SECRET}\n"));
+    let report: serde_json::Value = serde_json::from_str(&result.stdout).expect("JSON");
+    let helps: Vec<(String, String)> = report["files"][0]["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|diagnostic| diagnostic["code"] == "env/undefined")
+        .map(|diagnostic| {
+            (
+                diagnostic["pointer"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                diagnostic["help"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(helps.len(), 2, "{}", result.stdout);
+    for (pointer, help) in helps {
+        let suggests_file = help.contains("into the file");
+        assert_eq!(suggests_file, pointer == "/clientId", "{pointer}: {help}");
+    }
+}
+
+/// Two environments pasted into one mapping: the duplicates say how one file holds two records.
+#[test]
+fn two_records_in_one_mapping_are_told_how_to_separate() {
+    for (input, format, hint) in [
+        (
+            "clientId: 3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\nclientSecret: ${A}\nclientId: 5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f\nclientSecret: ${B}\n",
+            "yaml",
+            "---",
+        ),
+        (
+            r#"{"clientId": "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40", "clientSecret": "${A}", "clientId": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f", "clientSecret": "${B}"}"#,
+            "json",
+            "[{...}, {...}]",
+        ),
+    ] {
+        let result = run(binary()
+            .env("A", "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a")
+            .env("B", "xyZ2Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a")
+            .args(["check", "-", "--format", "json", "--stdin-format", format])
+            .write_stdin(input));
+        let report: serde_json::Value = serde_json::from_str(&result.stdout).expect("JSON");
+        let duplicates: Vec<&str> = report["files"][0]["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|diagnostic| diagnostic["code"] == "load/duplicate-key")
+            .filter_map(|diagnostic| diagnostic["help"].as_str())
+            .collect();
+        assert_eq!(duplicates.len(), 2, "{}", result.stdout);
+        assert!(
+            duplicates.iter().all(|help| help.contains(hint)),
+            "{duplicates:?}"
+        );
+    }
+    // One key typed twice is not two records.
+    let result = run(binary()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin("clientId: x\nclientId: y\nclientSecret: ${A}\n"));
+    assert!(!result.stdout.contains("---"), "{}", result.stdout);
+}
+
+/// Syntax advice speaks the file's own format.
+#[test]
+fn syntax_advice_is_for_the_files_format() {
+    let json = run(binary()
+        .args(["check", "-", "--format", "json", "--stdin-format", "json"])
+        .write_stdin("{\"clientId\": \"x\",}"));
+    assert!(json.stdout.contains("trailing commas"), "{}", json.stdout);
+    assert!(!json.stdout.contains("indentation"), "{}", json.stdout);
+    let yaml = run(binary()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin("clientId: [x\n"));
+    assert!(yaml.stdout.contains("indentation"), "{}", yaml.stdout);
+    assert!(!yaml.stdout.contains("trailing commas"), "{}", yaml.stdout);
+}
+
+/// `explain` finds a code given without its family.
+#[test]
+fn explain_suggests_a_code_given_without_its_family() {
+    let result = run(binary().args(["explain", "looks-like-secret-id"]));
+    assert_eq!(result.status, 2);
+    assert!(
+        result
+            .stderr
+            .contains("did you mean `client-secret/looks-like-secret-id`"),
+        "{}",
+        result.stderr
+    );
+}
+
+/// A run in which no input holds a record of a supported connector is exit 2, saying what it found,
+/// in every format; one supported record among others is enough.
+#[test]
+fn a_run_that_checks_nothing_does_not_pass() {
+    let others = r#"[{"serviceId": "appmixer:slack", "clientId": "1", "clientSecret": "slack-secret-0123456789"}, {"serviceId": "appmixer:linear"}]"#;
+    for format in [
+        "human", "json", "sarif", "github", "azure", "junit", "gitlab",
+    ] {
+        let result = run(binary()
+            .args(["check", "-", "--stdin-format", "json", "--format", format])
+            .write_stdin(others));
+        assert_eq!(result.status, 2, "{format}: {}", result.stdout);
+        assert!(
+            result.stderr.contains("nothing was checked")
+                && result.stderr.contains("2 records of other services"),
+            "{format}: {}",
+            result.stderr
+        );
+        if format == "azure" {
+            assert!(result.stdout.contains("result=Failed"), "{}", result.stdout);
+        }
+    }
+    let with_one = r#"[{"serviceId": "appmixer:slack"}, {"serviceId": "appmixer:microsoft", "clientId": "7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "clientSecret": "${S}"}]"#;
+    let result = run(binary()
+        .env("S", "Ms18Q~Microsoft.Connector-Secret_0123456")
+        .args(["check", "-", "--stdin-format", "json"])
+        .write_stdin(with_one));
+    assert_eq!(result.status, 0, "{}{}", result.stdout, result.stderr);
+}

@@ -14,7 +14,7 @@ use crate::registration;
     name = "connector-lint",
     version,
     about = "Check the Appmixer Backoffice configuration of the connectors that sign in with Microsoft Entra ID (appmixer:azuredevops, appmixer:microsoft, appmixer:microsoft:dynamics) before it goes live.",
-    long_about = "Check the Appmixer Backoffice configuration of the connectors that sign in with Microsoft Entra ID before it goes live: Azure DevOps (appmixer:azuredevops, the default for a record that names no service), Microsoft (appmixer:microsoft: Teams, Outlook, Calendar, OneDrive, SharePoint, Excel) and Microsoft Dynamics 365 (appmixer:microsoft:dynamics).\n\nIt validates the shape of each record against the connector's JSON Schema, applies the rules a schema cannot express (Secret ID pasted instead of the secret Value, Studio host instead of API host, stray whitespace, ...), and with --probe asks Microsoft Entra ID whether tenant, client id and secret really work and reads the app registration through Microsoft Graph (or, offline, from --app-registration FILE).\n\nExit status: 0 no error, 1 errors found (or warnings with --deny-warnings), 2 usage error or unreadable input, 3 a requested probe (or app registration check) reached no verdict.",
+    long_about = "Check the Appmixer Backoffice configuration of the connectors that sign in with Microsoft Entra ID before it goes live: Azure DevOps (appmixer:azuredevops, the default for a record that names no service), Microsoft (appmixer:microsoft: Teams, Outlook, Calendar, OneDrive, SharePoint, Excel) and Microsoft Dynamics 365 (appmixer:microsoft:dynamics).\n\nIt validates the shape of each record against the connector's JSON Schema, applies the rules a schema cannot express (Secret ID pasted instead of the secret Value, Studio host instead of API host, stray whitespace, ...), and with --probe asks Microsoft Entra ID whether tenant, client id and secret really work and reads the app registration through Microsoft Graph (or, offline, from --app-registration FILE).\n\nWith --live it checks the records the Backoffice really holds, through the Appmixer API; `diff` compares files with them, `apply` deploys files only when they pass the check, and `pull` writes the live records as a file with every secret as an environment reference.\n\nExit status: 0 no error, 1 errors found (or warnings with --deny-warnings; for diff, differences; for apply, refused), 2 usage error or unreadable input, or a refused Appmixer login, 3 a requested probe (or app registration check) reached no verdict, or the Appmixer API could not be reached or answered something unexpected.",
     after_help = "Examples:\n  connector-lint check config/azdo.yaml\n  connector-lint check configs/ --format json --output report.json\n  connector-lint check - --stdin-format json < service-config.json\n  connector-lint explain client-secret/looks-like-secret-id\n  connector-lint init > azdo.yaml\n  connector-lint init appmixer:microsoft > microsoft.yaml\n  connector-lint check . --format sarif --output connector-lint.sarif\n  connector-lint completions bash > ~/.local/share/bash-completion/completions/connector-lint"
 )]
 pub struct Cli {
@@ -53,6 +53,16 @@ pub enum Command {
         #[arg(value_name = "SERVICE", value_parser = parse_service)]
         service: Option<&'static Profile>,
     },
+    /// Compare files with the live Backoffice records, key by key (secrets compared, never
+    /// shown). Exit 0: no difference; 1: differences.
+    Diff(DiffArgs),
+    /// Check the files exactly as `check` does, then, when the check passes, show the plan and
+    /// PUT each record that differs to the Appmixer API (a full replace), read it back and
+    /// compare. Anything that would fail the check refuses the whole apply, and nothing is sent.
+    #[command(
+        after_help = "Examples:\n  connector-lint apply config/azdo.yaml --api-url https://api.acme.appmixer.cloud --dry-run\n  connector-lint apply config/ --api-url https://api.acme.appmixer.cloud --deny-warnings\n\nCredentials: APPMIXER_TOKEN (an admin user's token), or APPMIXER_USERNAME and APPMIXER_PASSWORD."
+    )]
+    Apply(ApplyArgs),
     /// Print a shell completion script, e.g. `connector-lint completions bash > /etc/bash_completion.d/connector-lint`.
     Completions {
         /// The shell to complete in.
@@ -83,6 +93,66 @@ pub enum OutputFormat {
     Junit,
     /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
     Gitlab,
+}
+
+/// The formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One block per record: `~` different, `+` only in the file, `-` only live.
+    Human,
+    /// One entry per record with its changes (values of secrets left out).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Files or directories holding the records to compare (as `check` reads them).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+
+    /// The Appmixer API base URL, e.g. https://api.acme.appmixer.cloud. The credentials are
+    /// read from APPMIXER_TOKEN, or APPMIXER_USERNAME and APPMIXER_PASSWORD.
+    #[arg(long, value_name = "URL", env = "APPMIXER_API_URL")]
+    pub api_url: Option<String>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+
+    /// The connector of records that name no `serviceId` (as for `check`).
+    #[arg(long, value_name = "ID", value_parser = parse_service)]
+    pub service: Option<&'static Profile>,
+
+    /// Seconds each Appmixer API request may take, connection included [default: 10].
+    #[arg(long, value_name = "SECS", value_parser = probe::parse_timeout)]
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The files are checked with every option of `check` (--api-url, --probe, --deny-warnings,
+    /// --ignore, --config, ...).
+    #[command(flatten)]
+    pub check: CheckArgs,
+
+    /// Show the plan and the records that would be sent (secrets masked), and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl From<OutputFormat> for crate::report::Format {
+    fn from(format: OutputFormat) -> crate::report::Format {
+        use crate::report::Format;
+        match format {
+            OutputFormat::Human => Format::Human,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Github => Format::Github,
+            OutputFormat::Azure => Format::Azure,
+            OutputFormat::Junit => Format::Junit,
+            OutputFormat::Gitlab => Format::Gitlab,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -46,10 +46,36 @@ fn main() -> ExitCode {
         Command::Init { service } => print(&explain::starter_config(
             service.unwrap_or_else(connectors::default_profile),
         )),
+        Command::Diff(args) => {
+            let result = live::commands::diff(&args, &mut std::io::stdout().lock());
+            live_status(result)
+        }
+        Command::Apply(args) => {
+            let to_terminal = std::io::stdout().is_terminal();
+            let style = style_for(&args.check, to_terminal);
+            let result = live::commands::apply(
+                &args,
+                style,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            );
+            live_status(result)
+        }
         Command::Completions { shell } => run_completions(shell),
         Command::Man { dir } => run_man(dir.as_deref()),
     };
     ExitCode::from(status)
+}
+
+/// The exit status of a live Backoffice command, having said why it failed.
+fn live_status(result: Result<live::commands::Outcome, connector_lint::appmixer::ApiError>) -> u8 {
+    match result {
+        Ok(outcome) => outcome.exit_status(),
+        Err(error) => {
+            eprintln!("error: {error}");
+            error.exit_status()
+        }
+    }
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error worth a panic.
@@ -340,7 +366,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
         .as_ref()
         .map(|file| registration::check_file(&mut report, file, &registration_settings));
 
-    let format = report_format(args.format);
+    let format = Format::from(args.format);
     let to_file = output_file.is_some();
     let to_terminal = !to_file && std::io::stdout().is_terminal();
     let run = report::Run {
@@ -385,18 +411,6 @@ fn run_check(mut args: CheckArgs) -> u8 {
     status.max(written)
 }
 
-fn report_format(format: OutputFormat) -> Format {
-    match format {
-        OutputFormat::Human => Format::Human,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Github => Format::Github,
-        OutputFormat::Azure => Format::Azure,
-        OutputFormat::Junit => Format::Junit,
-        OutputFormat::Gitlab => Format::Gitlab,
-    }
-}
-
 /// `check --fix` and `--diff`: the fixed files' reports (what remains) in the chosen format, or
 /// the diff; standard input's fixed text on standard output (the report then on standard error,
 /// unless `--output`).
@@ -435,7 +449,7 @@ fn run_fix(
         );
         return status.max(written);
     }
-    let format = report_format(args.format);
+    let format = Format::from(args.format);
     let stdin_text = fixed.stdin_text;
     let to_terminal =
         output_file.is_none() && stdin_text.is_none() && std::io::stdout().is_terminal();

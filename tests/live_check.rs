@@ -280,12 +280,7 @@ fn a_user_name_and_password_sign_in_once() {
             .env("APPMIXER_PASSWORD", fake::PASSWORD),
     );
     assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
-    let sign_ins = fake
-        .requests()
-        .iter()
-        .filter(|request| request.target == "/user/auth")
-        .count();
-    assert_eq!(sign_ins, 1);
+    assert_eq!(fake.sign_ins(), 1);
 }
 
 #[test]

@@ -4,6 +4,9 @@
 //! pipeline as files (`crate::check`).
 
 pub mod check;
+pub mod commands;
+pub mod diff;
+pub mod records;
 
 use std::time::Duration;
 

@@ -87,6 +87,14 @@ impl FakeAppmixer {
         }
     }
 
+    /// How many times `POST /user/auth` was asked.
+    pub fn sign_ins(&self) -> usize {
+        self.requests()
+            .iter()
+            .filter(|request| request.target == "/user/auth")
+            .count()
+    }
+
     /// The record stored for a service, as the fake holds it now.
     pub fn stored(&self, service_id: &str) -> Option<Value> {
         lock(&self.store)

@@ -400,7 +400,34 @@ pub static FIXES: &[(Code, &str)] = &[
         Code::ValueSurroundingQuotes,
         "removes the pair of quotes inside the value, keeping the quoting style of the file",
     ),
+    (Code::RedirectUriInvalidUrl, WITH_API_URL),
+    (Code::RedirectUriInsecureScheme, WITH_API_URL),
+    (
+        Code::RedirectUriWrongPath,
+        "writes the callback path when only its letter case differs; with `--api-url`, writes the redirect URI derived from it",
+    ),
+    (
+        Code::RedirectUriTrailingSlash,
+        "removes the trailing slash; with `--api-url`, writes the redirect URI derived from it",
+    ),
+    (Code::RedirectUriHasQuery, WITH_API_URL),
+    (Code::RedirectUriHasFragment, WITH_API_URL),
+    (Code::RedirectUriForbiddenCharacter, WITH_API_URL),
+    (Code::RedirectUriTooLong, WITH_API_URL),
+    (Code::RedirectUriPlaceholderHost, WITH_API_URL),
+    (Code::RedirectUriUnsupportedHost, WITH_API_URL),
+    (
+        Code::RedirectUriNotApiHost,
+        "replaces the Studio (`my.`) or Backoffice (`backoffice.`) host with the API host (when nothing else about the URI is wrong); with `--api-url`, writes the redirect URI derived from it",
+    ),
+    (
+        Code::RedirectUriMismatch,
+        "with `--api-url`, writes the redirect URI derived from it; without, it cannot tell which of `redirectUri` and `callbackUrl` is right, and fixes neither",
+    ),
 ];
+
+/// What `--fix` does for a redirect URI that `--api-url` decides.
+const WITH_API_URL: &str = "with `--api-url`, writes the redirect URI derived from it (the one right answer); without, none";
 
 impl Rule {
     /// What `check --fix` does for findings of this code, if it can fix them.

@@ -73,6 +73,23 @@ fn copied(input: &Path) -> (tempfile::TempDir, String) {
     (dir, name)
 }
 
+/// The arguments a fixture asks for in a `# args: ...` line.
+fn fixture_args(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter_map(|line| line.strip_prefix("# args: "))
+        .flat_map(|args| args.split_whitespace().map(str::to_owned))
+        .collect()
+}
+
+/// The API URL of a fixture's `--api-url` argument.
+fn api_url_of(args: &[String]) -> Option<url::Url> {
+    args.iter()
+        .position(|arg| arg == "--api-url")
+        .and_then(|at| args.get(at + 1))
+        .and_then(|text| url::Url::parse(text).ok())
+}
+
 /// Whether any finding of a text still carries a fix.
 fn has_fixable_finding(name: &str, bytes: &[u8]) -> bool {
     let format = if name.ends_with(".json") {
@@ -85,6 +102,9 @@ fn has_fixable_finding(name: &str, bytes: &[u8]) -> bool {
         env: std::sync::Arc::new(|name: &str| {
             (name == "AZDO_CLIENT_SECRET").then(|| SECRET.to_owned())
         }),
+        rules: connector_lint::rules::RuleContext {
+            api_url: api_url_of(&fixture_args(bytes)),
+        },
         ..Options::default()
     };
     let report = check_source(SourceText::new(name, format, text), &options);
@@ -132,7 +152,10 @@ fn every_fixture_is_fixed_byte_for_byte_and_a_second_run_changes_nothing() {
             has_fixable_finding(&name, &original),
             "{input:?} has nothing to fix"
         );
-        let first = run(lint(dir.path()).args([name.as_str(), "--fix", "--quiet"]));
+        let args = fixture_args(&original);
+        let first = run(lint(dir.path())
+            .args([name.as_str(), "--fix", "--quiet"])
+            .args(&args));
         let fixed = std::fs::read(dir.path().join(&name)).unwrap();
         let wanted = std::fs::read(&expected).unwrap();
         assert!(
@@ -148,7 +171,9 @@ fn every_fixture_is_fixed_byte_for_byte_and_a_second_run_changes_nothing() {
         );
         // Nothing left to fix: a second run changes no byte and says no fix was applied.
         assert!(!has_fixable_finding(&name, &fixed), "{input:?}");
-        let second = run(lint(dir.path()).args([name.as_str(), "--fix", "--quiet"]));
+        let second = run(lint(dir.path())
+            .args([name.as_str(), "--fix", "--quiet"])
+            .args(&args));
         assert_eq!(
             std::fs::read(dir.path().join(&name)).unwrap(),
             wanted,
@@ -160,10 +185,12 @@ fn every_fixture_is_fixed_byte_for_byte_and_a_second_run_changes_nothing() {
             second.stdout
         );
         // The exit status is that of what remains: the same as checking the fixed file.
-        let check = run(lint(dir.path()).args([name.as_str(), "--quiet"]));
+        let check = run(lint(dir.path())
+            .args([name.as_str(), "--quiet"])
+            .args(&args));
         assert_eq!(first.status, check.status, "{input:?}");
         assert_eq!(second.status, check.status, "{input:?}");
-        let diff = run(lint(dir.path()).args([name.as_str(), "--diff"]));
+        let diff = run(lint(dir.path()).args([name.as_str(), "--diff"]).args(&args));
         assert!(diff.stdout.is_empty(), "{input:?}: {}", diff.stdout);
         // Nothing else was left in the directory (no temporary file).
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -237,6 +264,18 @@ fn fixes_that_would_guess_are_never_made() {
         "clientId: YOUR_CLIENT_ID\nclientSecret: 9d4f2c1a-1b2c-4d5e-8f90-123456789abc\n".to_owned(),
         // A value from the environment is fixed where the variable is set.
         "clientId: ${PADDED_ID}\nclientSecret: ${AZDO_CLIENT_SECRET}\n".to_owned(),
+        // Two callback keys that disagree: without `--api-url`, which is right is a guess.
+        format!(
+            "clientId: {CLIENT_ID}\nclientSecret: ${{AZDO_CLIENT_SECRET}}\nredirectUri: https://api.a.appmixer.cloud/auth/azuredevops/callback\ncallbackUrl: https://api.b.appmixer.cloud/auth/azuredevops/callback\n"
+        ),
+        // A query string: not among the safe fixes without `--api-url`.
+        format!(
+            "clientId: {CLIENT_ID}\nclientSecret: ${{AZDO_CLIENT_SECRET}}\nredirectUri: https://api.acme.appmixer.cloud/auth/azuredevops/callback?x=1\n"
+        ),
+        // A template host.
+        format!(
+            "clientId: {CLIENT_ID}\nclientSecret: ${{AZDO_CLIENT_SECRET}}\nredirectUri: https://api.YOUR_SUBDOMAIN.appmixer.cloud/auth/azuredevops/callback\n"
+        ),
         // A key written twice.
         format!(
             "clientSecret: ${{AZDO_CLIENT_SECRET}}\nclientId: \"{CLIENT_ID} \"\nclientId: \"{CLIENT_ID} \"\n"

@@ -25,6 +25,7 @@ use url::Url;
 use super::{Finding, RuleContext, chars, values, with_origin};
 use crate::catalogue::{Code, Severity};
 use crate::connectors::{KeyKind, Profile};
+use crate::fix::ValueFix;
 use crate::record::{Origin, Record};
 
 /// What a URI key must be: the connector's OAuth callback (`exact_path`: the path, query and host
@@ -424,6 +425,17 @@ struct HostProblem {
 }
 
 impl Problem {
+    /// Whether the suggestion may fix this problem without `--api-url`: a trailing slash, a
+    /// callback path that differs only in letter case, the Studio or Backoffice host for the API
+    /// host (nothing else about the host to change).
+    fn has_safe_fix(&self) -> bool {
+        match self {
+            Problem::TrailingSlash | Problem::WrongPath(PathProblem::CaseOnly(_)) => true,
+            Problem::NotApiHost(host) => host.not_api && !host.trailing_dot && host.port.is_none(),
+            _ => false,
+        }
+    }
+
     fn code(&self) -> Code {
         match self {
             Problem::Empty
@@ -739,11 +751,23 @@ pub fn judge<'a>(
         };
     }
     let suggestion = suggestion(raw, target, expected);
+    // The suggestion is the fix when it is the one right answer: the URI `--api-url` gives, or a
+    // value whose every problem is one the SPEC calls safe to fix. The value keeps the whitespace
+    // and quotes around it (their own findings remove them).
+    let fix = suggestion
+        .as_ref()
+        .filter(|_| expected.is_some() || problems.iter().all(Problem::has_safe_fix))
+        .map(|suggested| {
+            let start = values::offset_in(raw, value);
+            ValueFix::replace(start..start + value.len(), suggested.clone())
+        });
     let findings: Vec<Finding> = problems
         .iter()
         .map(|problem| {
             let (message, help) = words(key, value, origin, target, problem, suggestion.as_deref());
-            Finding::new(problem.code(), key, message).help(with_origin(help, origin))
+            Finding::new(problem.code(), key, message)
+                .help(with_origin(help, origin))
+                .fix(fix.clone())
         })
         .collect();
     let valid = (!has_error(&problems)).then_some(value);
@@ -1009,6 +1033,10 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
                 if let Some(valid) = valid.and_then(|value| Url::parse(value).ok())
                     && !same_redirect(&valid, &expected)
                 {
+                    let raw = record.text(key).unwrap_or_default();
+                    let written = values::cleaned(raw);
+                    let start = values::offset_in(raw, written);
+                    let fix = ValueFix::replace(start..start + written.len(), display(&expected));
                     findings.push(
                         Finding::new(
                             Code::RedirectUriMismatch,
@@ -1020,6 +1048,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
                                 display(&expected)
                             ),
                         )
+                        .fix(Some(fix))
                         .help(with_origin(
                             format!(
                                 "if `--api-url` is right, set `{key}` to `{}` and {REGISTER}; otherwise correct `--api-url` (or `APPMIXER_API_URL`).{hint}",
@@ -1162,6 +1191,71 @@ mod tests {
         exact_path: true,
     };
     use crate::rules::testing::{codes, record};
+
+    /// A fix is the suggestion the messages give, for the value without its surrounding
+    /// whitespace and quotes, and only where it is the one right answer.
+    #[test]
+    fn fixes_are_the_suggestion_where_it_is_certain() {
+        let fixed = |raw: &str, expected: Option<&str>| -> Vec<Option<String>> {
+            judge("redirectUri", raw, &Origin::Literal, CALLBACK, expected)
+                .findings
+                .into_iter()
+                .map(|finding| {
+                    finding.fix.map(|fix| {
+                        let mut value = raw.to_owned();
+                        for edit in fix.edits.iter().rev() {
+                            value.replace_range(edit.range.clone(), &edit.replacement);
+                        }
+                        value
+                    })
+                })
+                .collect()
+        };
+        let good = "https://api.acme.appmixer.cloud/auth/azuredevops/callback";
+        for raw in [
+            "https://my.acme.appmixer.cloud/auth/azuredevops/callback",
+            "https://backoffice.acme.appmixer.cloud/auth/azuredevops/callback",
+            "https://api.acme.appmixer.cloud/auth/AzureDevOps/callback/",
+        ] {
+            let all = fixed(raw, None);
+            assert!(!all.is_empty(), "{raw}");
+            assert!(
+                all.iter().all(|fix| fix.as_deref() == Some(good)),
+                "{raw}: {all:?}"
+            );
+        }
+        // Whitespace and quotes around the value are left to their own findings.
+        assert_eq!(
+            fixed(
+                " https://api.acme.appmixer.cloud/auth/azuredevops/callback/ ",
+                None
+            ),
+            [Some(format!(" {good} "))]
+        );
+        // Not the safe kinds: no fix without `--api-url`, the derived URI with it.
+        for raw in [
+            "https://api.acme.appmixer.cloud/auth/azuredevops/callback?x=1",
+            "http://api.acme.appmixer.cloud/auth/azuredevops/callback",
+            "https://api.acme.appmixer.cloud/auth/callback",
+        ] {
+            assert!(fixed(raw, None).iter().all(Option::is_none), "{raw}");
+            assert!(
+                fixed(raw, Some(good))
+                    .iter()
+                    .all(|fix| fix.as_deref() == Some(good)),
+                "{raw}"
+            );
+        }
+        // A template host has no one right answer without `--api-url`.
+        assert!(
+            fixed(
+                "https://api.YOUR_SUBDOMAIN.appmixer.cloud/auth/azuredevops/callback",
+                None
+            )
+            .iter()
+            .all(Option::is_none)
+        );
+    }
 
     /// Whenever the shortcut takes a value, `Url::parse` accepts it with the same host and no
     /// port, query or fragment, and the origin the checks print is the parser's.

@@ -209,7 +209,7 @@ pub fn judge(key: &str, raw: &str, origin: &Origin) -> Vec<Finding> {
 }
 
 /// The byte offset of `inner`, a part of `outer` (as [`clean`] returns), in `outer`.
-fn offset_in(outer: &str, inner: &str) -> usize {
+pub fn offset_in(outer: &str, inner: &str) -> usize {
     (inner.as_ptr() as usize)
         .checked_sub(outer.as_ptr() as usize)
         .filter(|offset| offset + inner.len() <= outer.len())

@@ -85,7 +85,7 @@ fn is_skipped(input: &Input, file: &outcome::FileReport) -> bool {
 }
 
 /// Nothing was checked because every file found was skipped: that is no pass (exit 2).
-fn only_skipped(checked: usize, skipped: usize) -> Option<InputError> {
+pub(crate) fn only_skipped(checked: usize, skipped: usize) -> Option<InputError> {
     (checked == 0 && skipped > 0).then_some(InputError::OnlyUnrelated(skipped))
 }
 

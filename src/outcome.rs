@@ -110,7 +110,7 @@ pub struct Summary {
     #[serde(skip_serializing_if = "is_zero")]
     pub fixed: usize,
     /// Files changed by `--fix`.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "is_zero", rename = "fixedFiles")]
     pub fixed_files: usize,
     /// Records of a supported connector that were checked: none, and nothing was checked.
     #[serde(skip)]

@@ -404,6 +404,8 @@ pub fn fix_inputs(inputs: &[Input], options: &Options, mode: Mode) -> FixRun {
         }
     }
     outcomes.sort_by(|a, b| a.report.path.cmp(&b.report.path));
+    run.input_errors
+        .extend(crate::only_skipped(outcomes.len(), run.report.skipped));
     for outcome in outcomes {
         run.diff.push_str(&outcome.diff);
         if outcome.stdin_text.is_some() {

@@ -63,6 +63,10 @@ pub enum Command {
         after_help = "Examples:\n  connector-lint apply config/azdo.yaml --api-url https://api.acme.appmixer.cloud --dry-run\n  connector-lint apply config/ --api-url https://api.acme.appmixer.cloud --deny-warnings\n\nCredentials: APPMIXER_TOKEN (an admin user's token), or APPMIXER_USERNAME and APPMIXER_PASSWORD."
     )]
     Apply(ApplyArgs),
+    /// Write the live records of the supported connectors as a YAML stream that `check`, `diff`
+    /// and `apply` read, every secret value replaced by an environment reference (e.g.
+    /// ${AZDO_CLIENT_SECRET}) with a comment naming it. No secret is ever written.
+    Pull(PullArgs),
     /// Print a shell completion script, e.g. `connector-lint completions bash > /etc/bash_completion.d/connector-lint`.
     Completions {
         /// The shell to complete in.
@@ -122,6 +126,27 @@ pub struct DiffArgs {
     /// The connector of records that name no `serviceId` (as for `check`).
     #[arg(long, value_name = "ID", value_parser = parse_service)]
     pub service: Option<&'static Profile>,
+
+    /// Seconds each Appmixer API request may take, connection included [default: 10].
+    #[arg(long, value_name = "SECS", value_parser = probe::parse_timeout)]
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// The Appmixer API base URL, e.g. https://api.acme.appmixer.cloud. The credentials are
+    /// read from APPMIXER_TOKEN, or APPMIXER_USERNAME and APPMIXER_PASSWORD.
+    #[arg(long, value_name = "URL", env = "APPMIXER_API_URL")]
+    pub api_url: Option<String>,
+
+    /// A connector to pull (repeatable; default: every supported connector the Backoffice
+    /// holds). One that is not configured is a warning, and the exit status 1.
+    #[arg(long, value_name = "ID", value_parser = parse_service)]
+    pub service: Vec<&'static Profile>,
+
+    /// Write the YAML to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Seconds each Appmixer API request may take, connection included [default: 10].
     #[arg(long, value_name = "SECS", value_parser = probe::parse_timeout)]

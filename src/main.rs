@@ -48,7 +48,7 @@ fn main() -> ExitCode {
         )),
         Command::Diff(args) => {
             let result = live::commands::diff(&args, &mut std::io::stdout().lock());
-            live_status(result)
+            live_status(result.map(live::commands::Outcome::exit_status))
         }
         Command::Apply(args) => {
             let to_terminal = std::io::stdout().is_terminal();
@@ -59,7 +59,15 @@ fn main() -> ExitCode {
                 &mut std::io::stdout().lock(),
                 &mut std::io::stderr().lock(),
             );
-            live_status(result)
+            live_status(result.map(live::commands::Outcome::exit_status))
+        }
+        Command::Pull(args) => {
+            let result = live::pull::pull(
+                &args,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            );
+            live_status(result.map(live::pull::Pulled::exit_status))
         }
         Command::Completions { shell } => run_completions(shell),
         Command::Man { dir } => run_man(dir.as_deref()),
@@ -68,9 +76,9 @@ fn main() -> ExitCode {
 }
 
 /// The exit status of a live Backoffice command, having said why it failed.
-fn live_status(result: Result<live::commands::Outcome, connector_lint::appmixer::ApiError>) -> u8 {
+fn live_status(result: Result<u8, connector_lint::appmixer::ApiError>) -> u8 {
     match result {
-        Ok(outcome) => outcome.exit_status(),
+        Ok(status) => status,
         Err(error) => {
             eprintln!("error: {error}");
             error.exit_status()

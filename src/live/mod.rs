@@ -6,6 +6,7 @@
 pub mod check;
 pub mod commands;
 pub mod diff;
+pub mod pull;
 pub mod records;
 
 use std::time::Duration;

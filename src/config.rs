@@ -141,7 +141,8 @@ pub fn parse_api_url(text: &str) -> Result<url::Url, String> {
                 .map_err(|refusal| refusal.to_string())
         }
         _ => Err(format!(
-            "`{text}` is not an absolute http(s) URL; give the Appmixer API base URL, e.g. https://api.acme.appmixer.cloud"
+            "`{}` is not an absolute http(s) URL; give the Appmixer API base URL, e.g. https://api.acme.appmixer.cloud",
+            crate::report::redact::url_for_display(text)
         )),
     }
 }

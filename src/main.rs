@@ -36,7 +36,10 @@ fn main() -> ExitCode {
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return ExitCode::from(clap_error(&error)),
+    };
     let status = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Schema { service } => print(&schema::json_schema_text(
@@ -80,10 +83,45 @@ fn live_status(result: Result<u8, connector_lint::appmixer::ApiError>) -> u8 {
     match result {
         Ok(status) => status,
         Err(error) => {
-            eprintln!("error: {error}");
+            say(&format!("error: {error}"));
             error.exit_status()
         }
     }
+}
+
+/// Writes a message to standard error, neutralised: it may quote a path or an argument as given
+/// (`report::redact::neutralise`), so it stays one line whatever that holds.
+fn say(text: &str) {
+    eprintln!("{}", report::redact::neutralise(text));
+}
+
+/// A command line clap refuses: its message quotes the argument as given, so it is neutralised
+/// line by line (without colour then: the plain rendering keeps an escape sequence in the argument
+/// to be shown, where the coloured one would strip it) unless it needs nothing; help and version
+/// go out as they are.
+fn clap_error(error: &clap::Error) -> u8 {
+    let status = u8::try_from(error.exit_code()).unwrap_or(2);
+    let plain = Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches()
+        .err()
+        .map_or_else(
+            || error.render().to_string(),
+            |plain| plain.render().ansi().to_string(),
+        );
+    let neutral: Vec<_> = plain.lines().map(report::redact::neutralise).collect();
+    let changed = neutral
+        .iter()
+        .any(|line| matches!(line, std::borrow::Cow::Owned(_)));
+    if !error.use_stderr() || !changed {
+        // Writing help or an error to the terminal cannot fail in a way worth reporting.
+        let _ = error.print();
+    } else {
+        for line in neutral {
+            eprintln!("{line}");
+        }
+    }
+    status
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error worth a panic.
@@ -96,7 +134,7 @@ fn print(text: &str) -> u8 {
         Ok(()) => 0,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(error) => {
-            eprintln!("error: cannot write the output: {error}");
+            say(&format!("error: cannot write the output: {error}"));
             2
         }
     }
@@ -120,10 +158,10 @@ fn run_man(dir: Option<&std::path::Path>) -> u8 {
         {
             Ok(()) => 0,
             Err(error) => {
-                eprintln!(
+                say(&format!(
                     "error: cannot write the man pages to {}: {error}",
                     dir.display()
-                );
+                ));
                 2
             }
         },
@@ -132,7 +170,7 @@ fn run_man(dir: Option<&std::path::Path>) -> u8 {
             match clap_mangen::Man::new(command).render(&mut page) {
                 Ok(()) => print(&String::from_utf8_lossy(&page)),
                 Err(error) => {
-                    eprintln!("error: cannot render the man page: {error}");
+                    say(&format!("error: cannot render the man page: {error}"));
                     2
                 }
             }
@@ -153,18 +191,18 @@ fn run_explain(code: Option<&str>, list: bool) -> u8 {
         None => {
             let suggestions = explain::closest_codes(code);
             if suggestions.is_empty() {
-                eprintln!(
+                say(&format!(
                     "error: unknown code `{code}`; `connector-lint explain --list` shows every code"
-                );
+                ));
             } else {
-                eprintln!(
+                say(&format!(
                     "error: unknown code `{code}`; did you mean {}? (`connector-lint explain --list` shows every code)",
                     suggestions
                         .iter()
                         .map(|id| format!("`{id}`"))
                         .collect::<Vec<_>>()
                         .join(" or ")
-                );
+                ));
             }
             2
         }
@@ -210,7 +248,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
     {
         Ok(settings) => settings,
         Err(error) => {
-            eprintln!("error: {error}");
+            say(&format!("error: {error}"));
             return 2;
         }
     };
@@ -227,7 +265,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
         ) {
             Ok(settings) => Some(settings),
             Err(error) => {
-                eprintln!("error: {error}");
+                say(&format!("error: {error}"));
                 return 2;
             }
         }
@@ -243,7 +281,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
         None => None,
         Some(Ok(registrations)) => Some(registrations),
         Some(Err(error)) => {
-            eprintln!("error: {error}");
+            say(&format!("error: {error}"));
             return 2;
         }
     };
@@ -264,7 +302,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
     let file_service = match args.file_service() {
         Ok(service) => service,
         Err(error) => {
-            eprintln!("error: {error}");
+            say(&format!("error: {error}"));
             return 2;
         }
     };
@@ -279,7 +317,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
         .iter()
         .find_map(|input| settings.policy.api_url_conflict(input.display()))
     {
-        eprintln!("error: {conflict}");
+        say(&format!("error: {conflict}"));
         return 2;
     }
     // A report written into a directory being checked must not be checked on the next run as
@@ -316,7 +354,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
                 });
             }
             Err(error) => {
-                eprintln!("error: {error}");
+                say(&format!("error: {error}"));
                 return 2;
             }
         }
@@ -358,7 +396,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
         ) {
             Ok(report) => (report, Vec::new()),
             Err(error) => {
-                eprintln!("error: {error}");
+                say(&format!("error: {error}"));
                 return error.exit_status();
             }
         }
@@ -377,20 +415,24 @@ fn run_check(mut args: CheckArgs) -> u8 {
     let format = Format::from(args.format);
     let to_file = output_file.is_some();
     let to_terminal = !to_file && std::io::stdout().is_terminal();
+    let input_errors: Vec<_> = input_errors
+        .iter()
+        .map(report::redact::input_error)
+        .collect();
     let run = report::Run {
         deny_warnings: args.deny_warnings,
         input_errors: &input_errors,
     };
     let style = style_for(&args, to_terminal);
     for error in &input_errors {
-        eprintln!("error: {error}");
+        say(&format!("error: {error}"));
     }
     let status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
     if input_errors.is_empty() && outcome::nothing_checked(report.summary()) {
-        eprintln!(
+        say(&format!(
             "error: {}",
             outcome::nothing_checked_message(report.summary())
-        );
+        ));
     }
     let write_report = |out: &mut dyn Write| -> std::io::Result<()> {
         let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, out);
@@ -438,7 +480,7 @@ fn run_fix(
         .map(ToString::to_string)
         .chain(fixed.write_errors.iter().cloned())
     {
-        eprintln!("error: {error}");
+        say(&format!("error: {error}"));
     }
     let mut status = report::exit_status(&report, args.deny_warnings, !input_errors.is_empty());
     if !fixed.write_errors.is_empty() {
@@ -447,14 +489,14 @@ fn run_fix(
     let summary = report.summary();
     if mode == fix::Mode::Diff {
         let written = deliver(output_file, |out| out.write_all(fixed.diff.as_bytes()));
-        eprintln!(
+        say(&format!(
             "connector-lint: {} would be applied in {} (nothing written: --diff); {}, {}, {} would remain.",
             connector_lint::outcome::fixes(summary.fixed),
             report::count(summary.fixed_files, "file"),
             report::count(summary.errors, "error"),
             report::count(summary.warnings, "warning"),
-            report::count(summary.infos, "info"),
-        );
+            report::count(summary.infos, "info")
+        ));
         return status.max(written);
     }
     let format = Format::from(args.format);
@@ -523,10 +565,13 @@ fn check_streaming_json(
         }
     });
     for error in &input_errors {
-        eprintln!("error: {error}");
+        say(&format!("error: {error}"));
     }
     if input_errors.is_empty() && outcome::nothing_checked(summary) {
-        eprintln!("error: {}", outcome::nothing_checked_message(summary));
+        say(&format!(
+            "error: {}",
+            outcome::nothing_checked_message(summary)
+        ));
     }
     if written == 0
         && let Some(path) = output_file
@@ -548,10 +593,10 @@ fn deliver(
         Some(path) => match std::fs::File::create(path).and_then(|mut file| write(&mut file)) {
             Ok(()) => 0,
             Err(error) => {
-                eprintln!(
+                say(&format!(
                     "error: cannot write the report to {}: {error}",
                     path.display()
-                );
+                ));
                 2
             }
         },
@@ -560,7 +605,7 @@ fn deliver(
             // A closed pipe (`| head`) is the reader's choice, not a failure of the check.
             Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Err(error) => {
-                eprintln!("error: cannot write the output: {error}");
+                say(&format!("error: cannot write the output: {error}"));
                 2
             }
         },
@@ -569,7 +614,7 @@ fn deliver(
 
 /// The line that replaces the report on the terminal when it goes to `--output`.
 fn say_written(summary: report::Summary, path: &std::path::Path) {
-    eprintln!(
+    say(&format!(
         "connector-lint: {} checked, {}, {}, {}{}; report written to {}",
         report::count(summary.files, "file"),
         report::count(summary.errors, "error"),
@@ -577,7 +622,7 @@ fn say_written(summary: report::Summary, path: &std::path::Path) {
         report::count(summary.infos, "info"),
         summary.remarks(),
         path.display()
-    );
+    ));
 }
 
 /// Reports of thousands of files run to megabytes: written in 64 KiB pieces rather than the

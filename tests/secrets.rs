@@ -524,3 +524,665 @@ fn utf16_without_byte_order_mark_shows_no_secret() {
         assert_hidden(&shown, &secrets, &format!("UTF-16 as {variant}"));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The classes an attacker found (issue 12, and issue 17's escaped key), each with variants of its
+// own. Every case is written by the test into a temporary directory, checked on its own in every
+// format and human style, and must produce the diagnostic it is there for.
+
+/// A current Entra secret (three characters, a digit, `Q~`, then 34 of `[A-Za-z0-9_~.-]`: 40 in
+/// all) holding the marker, a tilde and a dot; `tag` makes it unique.
+fn entra(tag: &str) -> String {
+    let body = format!("{MARKER}{tag}~x.");
+    let secret = format!(
+        "Zq{}8Q~{body}{}",
+        tag.len() % 10,
+        "0123456789abcdefghijklmnopqrstuvwxyz"
+    );
+    let secret: String = secret.chars().take(40).collect();
+    assert!(
+        secret[6..]
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"_~.-".contains(&byte)),
+        "{secret} is in the current format"
+    );
+    secret
+}
+
+/// A legacy secret (16 to 64 printable characters) with characters that every escaping changes:
+/// `/` and `~` (JSON Pointer), `"` and `\` (JSON and YAML strings), `+`, `=` and `%` (URLs).
+fn legacy(tag: &str) -> String {
+    format!("{MARKER}{tag}/le~gacy\"Sec\\ret+Va%lue==")
+}
+
+/// A JSON string literal (also a YAML double-quoted scalar: JSON's escapes are YAML's).
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).expect("a string")
+}
+
+const GUID: &str = "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40";
+
+/// A line a YAML loader refuses, right after the secret's line: the snippet of the syntax error
+/// shows the line before it.
+const BROKEN: &str =
+    "redirectUri: https://api.acme.appmixer.cloud/auth/azuredevops/callback: broken\n";
+
+/// One case: its file name, its text, a code it must produce, and spellings of its secrets that
+/// do not hold the marker as it is (escaped copies), which must not be shown either.
+struct Case {
+    name: String,
+    text: String,
+    code: &'static str,
+    hidden: Vec<String>,
+}
+
+fn case(name: &str, text: String, code: &'static str) -> Case {
+    Case {
+        name: name.to_owned(),
+        text,
+        code,
+        hidden: Vec::new(),
+    }
+}
+
+fn issue_cases() -> Vec<Case> {
+    let mut cases = vec![
+        // 1. Everything under a secret key is secret: keys of a mapping, of a nested mapping, of
+        // a mapping in a list, however short.
+        case(
+            "keys-under-secret.yaml",
+            format!(
+                "clientId: {GUID}\nclientSecret:\n  {s}: 1\n  {s}: 2\n",
+                s = entra("keyUnder")
+            ),
+            "load/duplicate-key",
+        ),
+        case(
+            "keys-under-secret.json",
+            format!(
+                "{{\"clientId\": \"{GUID}\", \"clientSecret\": {{\"nested\": {{{s}: 1, {s}: 2}}}}}}\n",
+                s = quoted(&legacy("nested"))
+            ),
+            "load/duplicate-key",
+        ),
+        case(
+            "short-keys-under-secret.yaml",
+            format!("clientId: {GUID}\nclientSecret:\n  {MARKER}: 1\n  {MARKER}: 2\n"),
+            "load/duplicate-key",
+        ),
+        case(
+            "items-under-secret.yaml",
+            format!("clientId: {GUID}\nclientSecret: [{{{MARKER}a: 1, {MARKER}a: 2}}]\n"),
+            "load/duplicate-key",
+        ),
+        // 2. A key equal to the secret: its pointer (`~0`, `~1`) is scrubbed too.
+        case(
+            "secret-as-key.yaml",
+            format!(
+                "clientId: {GUID}\nclientSecret: {s}\n{s}: oops\n",
+                s = entra("asKey")
+            ),
+            "key/unknown",
+        ),
+        case(
+            "legacy-secret-as-key.json",
+            format!(
+                "{{\"clientId\": \"{GUID}\", \"clientSecret\": {s}, {s}: 1}}\n",
+                s = quoted(&legacy("asKey"))
+            ),
+            "key/unknown",
+        ),
+        // 3. Files that fail to parse: only the lexical scan stands between the secret and the
+        // snippet.
+        case(
+            "client-secret-value-trailing-comma.json",
+            format!(
+                "{{\n  \"clientId\": \"{GUID}\",\n  \"Client secret value\": \"{}\",\n}}\n",
+                entra("valueKey")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "spaced-key-trailing-comma.json",
+            format!(
+                "{{\n  \"Client Secret (prod)\" :\"{}\",\n  \"clientId\": \"{GUID}\",\n}}\n",
+                entra("spacedKey")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "my-secret-key.yaml",
+            format!(
+                "clientId: {GUID}\nmy secret key: {}\n{BROKEN}",
+                quoted(&legacy("mySecretKey"))
+            ),
+            "load/syntax",
+        ),
+        case(
+            "explicit-key-with-comment.yaml",
+            format!(
+                "clientId: {GUID}\n? clientSecret # note: the value is below\n: {}\n{BROKEN}",
+                entra("explicit")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "alias-key.yaml",
+            format!(
+                "keys: [&k clientSecret]\nclientId: {GUID}\n*k : {}\n{BROKEN}",
+                entra("aliasKey")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "lone-colon.json",
+            format!(
+                "{{\n  \"clientId\": \"{GUID}\",\n  \"clientSecret\"\n  :\n  \"{}\"\n  \"x\": 1\n}}\n",
+                entra("loneColon")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "no-colon.json",
+            format!(
+                "{{\n  \"clientId\": \"{GUID}\",\n  \"clientSecret\"\n  \"{}\",\n  \"x\": 1\n}}\n",
+                entra("noColon")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "sequence-under-key.yaml",
+            format!(
+                "clientId: {GUID}\nclientSecret: [\n\"{}\"]\n{BROKEN}",
+                entra("sequence")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "mapping-under-key.json",
+            format!(
+                "{{\"clientId\": \"{GUID}\", \"clientSecret\": {{\n\"value\":\n\"{}\"}},\n}}\n",
+                entra("mapping")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "quoted-over-lines.yaml",
+            format!(
+                "clientId: {GUID}\nclientSecret: \"first line\n{}\"\n{BROKEN}",
+                entra("multiLine")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "yaml-escape-in-key.yaml",
+            format!(
+                "clientId: {GUID}\n\"client\\x53ecret\": {}\n{BROKEN}",
+                entra("yamlEscape")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "yaml-unicode-escape-in-key.yaml",
+            format!(
+                "clientId: {GUID}\n\"client\\u0053ecret\": {}\n{BROKEN}",
+                entra("yamlEscape2")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "json-escape-in-key.json",
+            format!(
+                "{{\n  \"clientId\": \"{GUID}\",\n  \"client\\u0053ecret\": \"{}\",\n  \"\\u0063lient\\u0073\\u0065cret2\": \"{}\",\n}}\n",
+                entra("jsonEscape"),
+                entra("jsonEscape2")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "flow-mapping-goes-on.yaml",
+            format!(
+                "{{clientId: {GUID},\nclientSecret:\n{}, redirectUri: x,\n",
+                entra("flowNext")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "flow-mapping-colon-next.yaml",
+            format!(
+                "{{clientId: {GUID}, clientSecret\n: {}, other: 1,\n",
+                entra("flowColon")
+            ),
+            "load/syntax",
+        ),
+        // A plain scalar in a flow mapping goes on over the next line, whatever its indentation.
+        case(
+            "flow-scalar-goes-on.yaml",
+            format!(
+                "{{clientId: {GUID}, clientSecret: Qx1-first-half\n{MARKER}secondHalf-of-it, redirectUri: x\n"
+            ),
+            "load/syntax",
+        ),
+        case(
+            "misspelled-key-broken.yaml",
+            format!(
+                "clientId: {GUID}\nclientSecert: {}\n{BROKEN}",
+                entra("brokenTypo")
+            ),
+            "load/syntax",
+        ),
+        case(
+            "misspelled-key-next-line-broken.yaml",
+            format!(
+                "clientId: {GUID}\nclient_secrte:\n  {}\n{BROKEN}",
+                entra("brokenTypo2")
+            ),
+            "load/syntax",
+        ),
+        // 4. What the tool itself takes for a secret is masked like one: a misspelled secret key,
+        // a `clientId` it calls a client secret Value, an escaped copy in another key.
+        case(
+            "misspelled-keys.yaml",
+            format!(
+                "- clientId: {GUID}\n  clientSecert: {}\n- clientId: {GUID}\n  clientScret: {}\n- clientId: {GUID}\n  client_secrte: {}\n- clientId: {GUID}\n  \"clientSec\\u200Bret\": {}\n",
+                entra("typoOne"),
+                entra("typoTwo"),
+                entra("typoThree"),
+                entra("zeroWidth")
+            ),
+            "key/misspelled",
+        ),
+        case(
+            "client-id-holds-secret.yaml",
+            format!(
+                "clientId: {}\nclientSecret: ${{LINT_SECRET_ENV}}\n",
+                entra("swapped")
+            ),
+            "client-id/not-guid",
+        ),
+        case(
+            "client-id-holds-secret-only.yaml",
+            format!("clientId: {}\n", entra("swappedAlone")),
+            "client-id/not-guid",
+        ),
+        // 5. A complex key holding a secret key: the key as a whole is secret.
+        case(
+            "complex-key.yaml",
+            format!(
+                "clientId: {GUID}\nclientSecret: ${{LINT_SECRET_ENV}}\n? {{clientSecret: {MARKER}}}\n: 1\n? [{MARKER}x, clientSecret]\n: 2\n"
+            ),
+            "key/unknown",
+        ),
+    ];
+    // Key names the word `secret` is only part of, one file each (a snippet shows the lines next
+    // to the syntax error).
+    for (index, key) in [
+        "clientSecret(prod)",
+        "secret/prod",
+        "clientSecret[0]",
+        "clientSecret\u{a0}",
+        "\"api secret\u{a0}\"",
+        "\"the Secret\"",
+        "SECRET_KEY",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        cases.push(case(
+            &format!("odd-key-name-{index}.yaml"),
+            format!(
+                "clientId: {GUID}\n{key}: {}\n{BROKEN}",
+                entra(&format!("oddKey{index}"))
+            ),
+            "load/syntax",
+        ));
+    }
+    // An escaped copy of the secret in another key (JSON `\u`, YAML `\x`, a URL's `%7E`): no marker
+    // as it is, so its spelling is listed.
+    let secret = entra("copied");
+    let json_copy = secret
+        .replace('~', "\\u007e")
+        .replacen(MARKER, "\\u004cEAK", 1);
+    let url_copy = secret.replace('~', "%7E");
+    let mut escaped = case(
+        "escaped-copy.json",
+        format!(
+            "{{\n  \"clientId\": \"{GUID}\",\n  \"clientSecret\": \"{secret}\",\n  \"note\": \"{json_copy}\",\n  \"redirectUri\": \"https://api.acme.appmixer.cloud/auth/azuredevops/callback?s={url_copy}\"\n}}\n"
+        ),
+        "redirect-uri/has-query",
+    );
+    // The escaped `L` hides the marker: what follows it must not be shown either.
+    escaped.hidden = vec!["EAKcopied".to_owned()];
+    cases.push(escaped);
+    let secret = entra("yamlCopy");
+    let yaml_copy = secret.replace('~', "\\x7e").replacen(MARKER, "\\x4cEAK", 1);
+    let mut escaped = case(
+        "escaped-copy.yaml",
+        format!("clientId: {GUID}\nclientSecret: {secret}\nnote: \"{yaml_copy}\"\n"),
+        "key/unknown",
+    );
+    escaped.hidden = vec!["EAKyamlCopy".to_owned()];
+    cases.push(escaped);
+    // 5. A file named after the secret.
+    let secret = entra("fileName");
+    cases.push(case(
+        &format!("{secret}.yaml"),
+        format!("clientId: not-a-guid\nclientSecret: {secret}\n"),
+        "client-id/not-guid",
+    ));
+    cases
+}
+
+/// Runs every case on its own through every format and human style, and collects what leaked
+/// (all cases run, so a failure lists every class that leaks, not the first).
+#[test]
+fn every_class_of_the_attack_shows_no_secret_in_any_format() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cases = issue_cases();
+    for case in &cases {
+        std::fs::write(dir.path().join(&case.name), &case.text).expect("write the case");
+    }
+    let mut leaks = Vec::new();
+    for case in &cases {
+        let path = dir.path().join(&case.name);
+        let path = path.to_str().expect("a UTF-8 temporary path");
+        let mut secrets = hard_secrets();
+        secrets.extend(case.hidden.iter().cloned());
+        let json = run(
+            &["check", path, "--format", "json"],
+            &secret_environment(),
+            None,
+            None,
+        );
+        if !json.texts[0]
+            .1
+            .contains(&format!("\"code\": \"{}\"", case.code))
+        {
+            leaks.push(format!(
+                "{}: no {} in\n{}",
+                case.name, case.code, json.texts[0].1
+            ));
+        }
+        for (variant, args, extra) in VARIANTS {
+            let mut env = secret_environment();
+            env.extend_from_slice(extra);
+            let mut all = vec!["check", path];
+            all.extend_from_slice(args);
+            let shown = run(&all, &env, None, None);
+            for (stream, text) in &shown.texts {
+                for secret in &secrets {
+                    if let Some(line) = text.lines().find(|line| line.contains(secret.as_str())) {
+                        leaks.push(format!("{} as {variant}, {stream}: {line}", case.name));
+                    }
+                }
+            }
+        }
+        // The same text on standard input.
+        let stdin_format = if case.name.ends_with(".json") {
+            "json"
+        } else {
+            "yaml"
+        };
+        for format in ["human", "json", "sarif"] {
+            let shown = run(
+                &[
+                    "check",
+                    "-",
+                    "--stdin-format",
+                    stdin_format,
+                    "--format",
+                    format,
+                ],
+                &secret_environment(),
+                Some(case.text.clone().into_bytes()),
+                None,
+            );
+            for (stream, text) in &shown.texts {
+                for secret in &secrets {
+                    if let Some(line) = text.lines().find(|line| line.contains(secret.as_str())) {
+                        leaks.push(format!(
+                            "{} on stdin as {format}, {stream}: {line}",
+                            case.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "{} leaks:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escapes and injected CI commands: nothing from a path, a file or the command line reaches a
+// terminal as an escape sequence or a CI log as a command.
+
+/// What a CI runner would execute, or a terminal interpret, in an output: a line (Azure Pipelines
+/// also ends one at a bare `\r`) holding `##vso[` or `##[` anywhere, or starting with `::` after
+/// blanks; an ESC or BEL anywhere. The format's own commands are allowed where it means them:
+/// `github` lines that start with its annotation commands, `azure` lines that start with its
+/// logging commands (and hold no second one).
+fn commands_in(text: &str, format: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if text.contains(['\u{1b}', '\u{7}']) {
+        found.push(format!("a terminal control character in {text:?}"));
+    }
+    for line in text.split(['\n', '\r']) {
+        let own = match format {
+            "github" => [
+                "::error ",
+                "::warning ",
+                "::notice ",
+                "::error::",
+                "::warning::",
+            ]
+            .iter()
+            .any(|start| line.starts_with(start)),
+            "azure" => {
+                (line.starts_with("##vso[task.logissue ")
+                    || line.starts_with("##vso[task.complete "))
+                    && line.matches("##vso[").count() == 1
+            }
+            _ => false,
+        };
+        if own && !line.contains("##[") && !(format == "github" && line.contains("##vso[")) {
+            continue;
+        }
+        if line.contains("##vso[") || line.contains("##[") || line.trim_start().starts_with("::") {
+            found.push(line.to_owned());
+        }
+    }
+    found
+}
+
+/// Runs with `--color never` (colour is the tool's own escape sequences) in a clean environment.
+fn run_plain(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Shown {
+    let mut command = Command::cargo_bin("connector-lint").expect("the binary is built");
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .args(args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let result = command.output().expect("the binary runs");
+    Shown {
+        status: result.status.code().unwrap_or(-1),
+        texts: vec![
+            ("stdout", lossy(&result.stdout)),
+            ("stderr", lossy(&result.stderr)),
+        ],
+    }
+}
+
+const FORMATS: &[&str] = &[
+    "human", "json", "sarif", "github", "azure", "junit", "gitlab",
+];
+
+#[test]
+fn hostile_paths_never_become_commands_or_escapes() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // A directory whose name holds ESC and BEL sequences (found by walking), and files whose
+    // names hold a line break and then a command for each runner.
+    let odd = dir.path().join("dir\u{1b}[31m\u{1b}]0;title\u{7}");
+    std::fs::create_dir(&odd).expect("a directory");
+    let record = "clientId: not-a-guid\nclientSecret: ${S}\nunknownKey: 1\n";
+    let names = [
+        "x\n##vso[task.setvariable variable=INJECTED]yes\n.yaml",
+        "y\n::warning::injected\n.yaml",
+        "z\r##vso[task.complete result=Succeeded;]done.yaml",
+        "::error::at the start.yaml",
+        "w\n  ::add-mask::indented\n.yaml",
+    ];
+    for name in names {
+        std::fs::write(odd.join(name), record).expect("write a case");
+    }
+    for format in FORMATS {
+        for args in [
+            vec!["check", ".", "--format", format, "--color", "never"],
+            vec![
+                "check",
+                ".",
+                "--format",
+                format,
+                "--color",
+                "never",
+                "--deny-warnings",
+            ],
+        ] {
+            let shown = run_plain(
+                dir.path(),
+                &args,
+                &[("S", "Hs18Q~notASecretForThisTest.0123456789ab")],
+            );
+            assert_eq!(shown.status, 1, "{format}: {:?}", shown.texts);
+            for (stream, text) in &shown.texts {
+                let found = commands_in(text, if *stream == "stdout" { format } else { "" });
+                assert!(
+                    found.is_empty(),
+                    "{format} {stream} would run or show as control: {found:#?}\n--- whole ---\n{text}"
+                );
+            }
+            // The file was reported all the same, under a path that says which one.
+            assert!(shown.texts[0].1.contains("injected"), "{format}");
+        }
+    }
+    // The same names given on the command line, missing, and as `--output`.
+    for name in names {
+        let missing = format!("{name}.missing.yaml");
+        let shown = run_plain(dir.path(), &["check", &missing], &[]);
+        assert_eq!(shown.status, 2);
+        assert!(
+            shown.texts[1].1.contains("does not exist"),
+            "{:?}",
+            shown.texts
+        );
+        assert!(
+            commands_in(&shown.texts[1].1, "").is_empty(),
+            "{:?}",
+            shown.texts
+        );
+    }
+}
+
+/// Values from the command line and the environment that are echoed in errors or notes on
+/// standard error: neutralised, and a credential inside a URL is not shown.
+#[test]
+fn echoed_arguments_never_become_commands_escapes_or_leaks() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        format!("clientId: {GUID}\nclientSecret: ${{S}}\n"),
+    )
+    .expect("write");
+    let hostile = "\u{1b}[2J\u{7}\n::warning::injected\r##vso[task.setvariable variable=X]y";
+    let token = format!("{MARKER}token");
+    let urls = [
+        format!("api.acme.appmixer.cloud/?token={token}"),
+        format!("https://admin:{token}@[bad/"),
+        format!("{hostile}{token}"),
+    ];
+    // (arguments, environment)
+    type Invocation = (Vec<String>, Vec<(String, String)>);
+    let mut runs: Vec<Invocation> = Vec::new();
+    for url in &urls {
+        runs.push((
+            vec![
+                "check".into(),
+                "a.yaml".into(),
+                "--api-url".into(),
+                url.clone(),
+            ],
+            vec![],
+        ));
+        runs.push((
+            vec!["check".into(), "a.yaml".into()],
+            vec![("APPMIXER_API_URL".into(), url.clone())],
+        ));
+    }
+    let output = dir.path().join(format!("out{hostile}.txt"));
+    let unwritable = dir
+        .path()
+        .join(format!("no{hostile}dir"))
+        .join("report.txt");
+    for target in [&output, &unwritable] {
+        runs.push((
+            vec![
+                "check".into(),
+                "a.yaml".into(),
+                "--output".into(),
+                target.to_string_lossy().into_owned(),
+            ],
+            vec![],
+        ));
+    }
+    runs.push((vec!["explain".into(), hostile.into()], vec![]));
+    runs.push((
+        vec!["explain".into(), format!("client-secret/{hostile}")],
+        vec![],
+    ));
+    runs.push((
+        vec!["check".into(), format!("missing{hostile}.yaml")],
+        vec![],
+    ));
+    runs.push((
+        vec![
+            "check".into(),
+            "a.yaml".into(),
+            "--format".into(),
+            hostile.into(),
+        ],
+        vec![],
+    ));
+    runs.push((
+        vec![
+            "check".into(),
+            "a.yaml".into(),
+            "--authority".into(),
+            format!("{hostile}{token}"),
+            "--probe".into(),
+        ],
+        vec![],
+    ));
+    for (args, env) in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut env: Vec<(&str, &str)> =
+            env.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        env.push(("S", "Hs28Q~notASecretForThisTest.0123456789ab"));
+        let shown = run_plain(dir.path(), &args, &env);
+        assert!(matches!(shown.status, 0 | 2), "{args:?}: {}", shown.status);
+        for (stream, text) in &shown.texts {
+            let found = commands_in(text, "");
+            assert!(found.is_empty(), "{args:?} {stream}: {found:#?}\n{text}");
+            assert!(
+                !text.contains(MARKER),
+                "{args:?} {stream} shows the token:\n{text}"
+            );
+        }
+    }
+}

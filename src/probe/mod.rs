@@ -143,7 +143,7 @@ impl Settings {
 /// `https://…` anywhere, `http://…` only on loopback; no credentials, query or fragment.
 pub fn parse_authority(text: &str) -> Result<Url, SettingsError> {
     let url = Url::parse(text.trim()).map_err(|error| SettingsError::NotUrl {
-        text: text.to_owned(),
+        text: crate::report::redact::url_for_display(text),
         reason: error.to_string(),
     })?;
     if !url.username().is_empty() || url.password().is_some() {
@@ -151,7 +151,7 @@ pub fn parse_authority(text: &str) -> Result<Url, SettingsError> {
     }
     if url.host().is_none() || url.cannot_be_a_base() {
         return Err(SettingsError::NotUrl {
-            text: text.to_owned(),
+            text: crate::report::redact::url_for_display(text),
             reason: "no host".to_owned(),
         });
     }

@@ -108,12 +108,12 @@ pub fn endpoint(
 
 fn parse_graph_url(text: &str) -> Result<Url, GraphUrlError> {
     let url = Url::parse(text.trim()).map_err(|error| GraphUrlError::NotUrl {
-        text: text.to_owned(),
+        text: crate::report::redact::url_for_display(text),
         reason: error.to_string(),
     })?;
     if url.host().is_none() || url.cannot_be_a_base() {
         return Err(GraphUrlError::NotUrl {
-            text: text.to_owned(),
+            text: crate::report::redact::url_for_display(text),
             reason: "no host".to_owned(),
         });
     }

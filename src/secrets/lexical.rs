@@ -145,25 +145,40 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// Brackets and quotes a masked value opened and has not closed yet: while any is open, the
-/// value goes on, on whatever line and at whatever indentation.
+/// value goes on, on whatever line and at whatever indentation. A value inside a flow collection
+/// (`{a: 1, clientSecret: value, ...}`) goes on until the `,` or the bracket that ends it, since a
+/// plain scalar in a flow collection may go on over the next lines.
 #[derive(Debug, Clone, Copy, Default)]
 struct Flow {
     depth: usize,
     quote: Option<u8>,
+    /// The value stands in a flow collection.
+    in_flow: bool,
+    /// The value in a flow collection has ended.
+    ended: bool,
 }
 
 impl Flow {
     fn is_open(self) -> bool {
-        self.depth > 0 || self.quote.is_some()
+        !self.ended && (self.depth > 0 || self.quote.is_some() || self.in_flow)
+    }
+
+    /// Whether the text so far stands inside a flow collection (outside quotes).
+    fn inside_collection(self) -> bool {
+        self.depth > 0 && self.quote.is_none()
     }
 
     /// Follows the brackets and quotes of a piece of a value. A quote opens a quoted scalar only
     /// where one can start (at the start, after a space or a flow indicator), so the `'` of a plain
-    /// `don't` opens nothing; a `#` after a space outside quotes starts a comment.
-    fn feed(&mut self, text: &str) {
+    /// `don't` opens nothing; a `#` after a space outside quotes starts a comment. Returns where a
+    /// value in a flow collection ended, if it did in this piece.
+    fn feed(&mut self, text: &str) -> Option<usize> {
         let bytes = text.as_bytes();
         let mut index = 0;
         while index < bytes.len() {
+            if self.ended {
+                return Some(index);
+            }
             let byte = bytes[index];
             let may_start = index == 0
                 || matches!(
@@ -181,15 +196,17 @@ impl Flow {
                 }
                 Some(_) => {}
                 None => match byte {
+                    b',' | b']' | b'}' if self.in_flow && self.depth == 0 => self.ended = true,
                     b'"' | b'\'' if may_start => self.quote = Some(byte),
                     b'[' | b'{' => self.depth += 1,
                     b']' | b'}' => self.depth = self.depth.saturating_sub(1),
-                    b'#' if index == 0 || matches!(bytes[index - 1], b' ' | b'\t') => return,
+                    b'#' if index == 0 || matches!(bytes[index - 1], b' ' | b'\t') => return None,
                     _ => {}
                 },
             }
             index += 1;
         }
+        self.ended.then_some(bytes.len())
     }
 }
 
@@ -226,7 +243,18 @@ fn scan(text: &str, mode: Mode) -> Vec<Span> {
     let mut pending: Option<Pending> = None;
     // Set while a YAML list given as the value sits at the key's own indentation.
     let mut masking_items_at: Option<usize> = None;
+    // The flow collections open at each line's start, over the whole text: a file that did not
+    // parse may hold a value that goes on in one.
+    let mut in_text = Flow::default();
     for (line_start, content) in lines(text) {
+        let before = in_text;
+        in_text.feed(content);
+        // Whether a value starting at this byte of the line stands in a flow collection.
+        let in_flow_at = |at: usize| {
+            let mut state = before;
+            state.feed(&content[..at]);
+            mode == Mode::Broken && state.inside_collection()
+        };
         let trimmed = content.trim_start_matches([' ', '\t']);
         let indent = content.len() - trimmed.len();
         let whole = line_start + indent..line_start + content.len();
@@ -266,8 +294,16 @@ fn scan(text: &str, mode: Mode) -> Vec<Span> {
                     }
                     pending = Some(Pending::Value { key_indent });
                 } else {
-                    continuation =
-                        Some(mask_value(&mut spans, start, value, key_indent.min(indent)));
+                    continuation = Some(
+                        mask_value(
+                            &mut spans,
+                            start,
+                            value,
+                            key_indent.min(indent),
+                            in_flow_at(start - line_start),
+                        )
+                        .0,
+                    );
                 }
                 continue;
             }
@@ -280,12 +316,16 @@ fn scan(text: &str, mode: Mode) -> Vec<Span> {
             Some(Pending::Separator { key_indent: at } | Pending::Value { key_indent: at })
                 if !looks_like_key(trimmed) && (indent >= at || !is_list_item(trimmed)) =>
             {
-                continuation = Some(mask_value(
-                    &mut spans,
-                    line_start + indent,
-                    trimmed,
-                    at.min(indent),
-                ));
+                continuation = Some(
+                    mask_value(
+                        &mut spans,
+                        line_start + indent,
+                        trimmed,
+                        at.min(indent),
+                        in_flow_at(indent),
+                    )
+                    .0,
+                );
                 if is_list_item(trimmed) {
                     masking_items_at = Some(indent);
                 }
@@ -310,12 +350,35 @@ fn scan(text: &str, mode: Mode) -> Vec<Span> {
                     }
                     pending = Some(Pending::Value { key_indent });
                 } else {
-                    continuation = Some(mask_value(
+                    let (goes_on, ended) = mask_value(
                         &mut spans,
                         line_start + value_start,
                         &content[value_start..],
                         key_indent,
-                    ));
+                        in_flow_at(value_start),
+                    );
+                    continuation = Some(goes_on);
+                    // Another secret key after the value's end on the line (`{clientSecret: a},
+                    // {clientSecret: b`) decides how the masking goes on.
+                    let ended = ended.map(|end| value_start + end);
+                    match ended.and_then(|end| last_secret_key(content, end, mode)) {
+                        Some(SecretKey::Value(last)) if content[last..].trim().is_empty() => {
+                            continuation = None;
+                            pending = Some(Pending::Value { key_indent });
+                        }
+                        Some(SecretKey::Value(last)) => {
+                            let mut flow = Flow {
+                                in_flow: in_flow_at(last),
+                                ..Flow::default()
+                            };
+                            flow.feed(&content[last..]);
+                            continuation = Some(Continuation { key_indent, flow });
+                        }
+                        Some(SecretKey::WithoutSeparator(_)) => {
+                            pending = Some(Pending::Separator { key_indent });
+                        }
+                        None => {}
+                    }
                 }
             }
             Some(SecretKey::WithoutSeparator(after)) => {
@@ -334,12 +397,22 @@ fn scan(text: &str, mode: Mode) -> Vec<Span> {
     spans
 }
 
-/// Masks a value from `start` to the end of its line and returns how it goes on.
-fn mask_value(spans: &mut Vec<Span>, start: usize, value: &str, key_indent: usize) -> Continuation {
+/// Masks a value from `start` to the end of its line and returns how it goes on, and where on the
+/// line it ended if it did (only a value in a flow collection can: `in_flow`).
+fn mask_value(
+    spans: &mut Vec<Span>,
+    start: usize,
+    value: &str,
+    key_indent: usize,
+    in_flow: bool,
+) -> (Continuation, Option<usize>) {
     spans.push(start..start + value.len());
-    let mut flow = Flow::default();
-    flow.feed(value);
-    Continuation { key_indent, flow }
+    let mut flow = Flow {
+        in_flow,
+        ..Flow::default()
+    };
+    let ended = flow.feed(value);
+    (Continuation { key_indent, flow }, ended)
 }
 
 /// The anchors that matter without a tree.
@@ -515,6 +588,23 @@ fn key_value_start(line: &str, key_anchors: &[&str], mode: Mode) -> Option<Secre
         }
     }
     found
+}
+
+/// The last secret word after `from` on a line of a file that did not parse, with where its value
+/// starts (only a file that did not parse has lines the tree cannot account for).
+fn last_secret_key(line: &str, from: usize, mode: Mode) -> Option<SecretKey> {
+    if mode == Mode::Parsed {
+        return None;
+    }
+    let bytes = line.as_bytes();
+    let mut last = None;
+    let mut at = from;
+    while let Some(offset) = find_secret_word(&bytes[at..]) {
+        let after = at + offset + "secret".len();
+        last = Some(separator_after_word(line, after));
+        at = after;
+    }
+    last
 }
 
 /// The word, wherever it stands, in a file that did not parse: everything up to the first
@@ -695,7 +785,7 @@ mod tests {
 
     #[test]
     fn anchors_aliased_by_a_secret_key_are_masked_without_a_tree() {
-        let text = "{stash: &s value-one, clientSecret: *s, broken\nb: &t\n  value-two\nclientSecret: *t\nother: &u shown\n";
+        let text = "{stash: &s value-one, clientSecret: *s}, broken\nb: &t\n  value-two\nclientSecret: *t\nother: &u shown\n";
         let shown = masked(text);
         assert!(
             !shown.contains("value-one") && !shown.contains("value-two"),
@@ -751,7 +841,9 @@ mod tests {
             "\"client\\x53ecret\": SECRET\nbroken: [\n",
             "\"client\\U00000053ecret\": SECRET\nbroken: [\n",
             "{\"client\\u0073\\u0065cret\": \"SECRET\",}\n",
-            // A flow mapping going on over the next lines.
+            // A flow mapping going on over the next lines, a plain scalar in it too.
+            "{clientId: x, clientSecret: first-half\nSECRET, redirectUri: x\n",
+            "[{clientId: x,\n  clientSecret: \"a\"}, {clientSecret: first\nSECRET}\n",
             "{clientId: x,\nclientSecret:\nSECRET, other: 1,\n",
             "{clientId: x, clientSecret\n: SECRET,\n",
             "x: {a: 1,\n  clientSecret: SECRET\n  }\nbroken: [\n",
@@ -797,6 +889,9 @@ mod tests {
         assert!(masked(text).contains("  \"clientId\": \"x\",\n}"));
         let text = "clientSecret: [a,\n  b]\nclientId: x\n";
         assert!(masked(text).ends_with("\nclientId: x\n"));
+        // A secret word inside the value is no key of its own.
+        let text = "{\n  \"clientSecret\": \"Xq8Q~aSecretValue.123\",\n}\n";
+        assert!(masked(text).ends_with("*\n}\n"), "{}", masked(text));
         let text = "# rotate the secret yearly\nclientId: x\n";
         assert!(masked(text).ends_with("\nclientId: x\n"));
     }

@@ -137,8 +137,10 @@ pub fn parse_api_url(text: &str) -> Result<url::Url, String> {
         // advice wrong, so it is refused, with the URL to give, before anything is checked.
         Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
             crate::rules::api_url::judge(&url)
+                .map_err(|refusal| {
+                    crate::report::redact::hide_url_credentials(&refusal.to_string(), &url)
+                })
                 .map(|()| url)
-                .map_err(|refusal| refusal.to_string())
         }
         _ => Err(format!(
             "`{}` is not an absolute http(s) URL; give the Appmixer API base URL, e.g. https://api.acme.appmixer.cloud",

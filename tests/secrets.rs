@@ -1106,6 +1106,8 @@ fn echoed_arguments_never_become_commands_escapes_or_leaks() {
         format!("api.acme.appmixer.cloud/?token={token}"),
         format!("https://admin:{token}@[bad/"),
         format!("{hostile}{token}"),
+        // Parses, and is refused for pointing at the Studio.
+        format!("https://my.acme.appmixer.cloud/?token={token}#{token}"),
     ];
     // (arguments, environment)
     type Invocation = (Vec<String>, Vec<(String, String)>);

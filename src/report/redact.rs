@@ -318,6 +318,20 @@ pub fn url_for_display(text: &str) -> String {
     neutralise(&format!("{scheme}{authority}{tail}")).into_owned()
 }
 
+/// A message about a URL that parsed, with what may be a credential inside it (password, query,
+/// fragment) masked wherever the message quotes it, then neutralised.
+pub fn hide_url_credentials(text: &str, url: &url::Url) -> String {
+    let mut out = text.to_owned();
+    for part in [url.password(), url.query(), url.fragment()]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+    {
+        out = out.replace(part, MASKED);
+    }
+    neutralise(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,6 +478,15 @@ mod tests {
         assert_eq!(
             scrub_quoted(Cow::Borrowed("`ab` appears twice; about `abc`"), &names),
             "`********` appears twice; about `abc`"
+        );
+    }
+
+    #[test]
+    fn messages_about_a_url_hide_its_credentials() {
+        let url = url::Url::parse("https://u:p4ss@my.acme.example/?token=abc#frag").unwrap();
+        assert_eq!(
+            hide_url_credentials(&format!("`{url}` points at the Studio"), &url),
+            "`https://u:********@my.acme.example/?********#********` points at the Studio"
         );
     }
 

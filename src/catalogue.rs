@@ -165,7 +165,7 @@ catalogue! {
         fix: "Set the variable in the environment that runs connector-lint (and the deploy), or write the value into the file.";
     ClientIdNotGuid = "client-id/not-guid", Error,
         title: "`clientId` is not a GUID",
-        why: "Entra application (client) ids are GUIDs; anything else is not an id Entra will recognise.",
+        why: "Entra application (client) ids are GUIDs; anything else is not an id Entra will recognise. The message names the first character that does not belong (a letter `O` for a zero, an en dash for `-`, a full-width digit, an invisible character) and where it is.",
         fix: "Copy the Application (client) ID from the app registration's Overview page in Microsoft Entra ID (form `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`).";
     ClientIdNilGuid = "client-id/nil-guid", Error,
         title: "`clientId` is the nil GUID",
@@ -180,9 +180,13 @@ catalogue! {
         why: "`499b84ac-1321-427f-aa17-267ca6975798` identifies Azure DevOps itself (the API permission), not your app registration.",
         fix: "Use your own app's Application (client) ID from its Overview page in Microsoft Entra ID.";
     ClientIdResourceAppId = "client-id/resource-app-id", Error,
-        title: "`clientId` is a well-known Microsoft resource's application id",
-        why: "`00000003-0000-0000-c000-000000000000` (Microsoft Graph), `00000007-0000-0000-c000-000000000000` (Dynamics CRM) and `499b84ac-1321-427f-aa17-267ca6975798` (Azure DevOps) identify Microsoft's own APIs, listed under API permissions; they are never your app registration's id, and every sign-in fails (AADSTS700016).",
+        title: "`clientId` is a well-known Microsoft application's id",
+        why: "`00000003-0000-0000-c000-000000000000` (Microsoft Graph), `00000007-0000-0000-c000-000000000000` (Dynamics CRM) and `499b84ac-1321-427f-aa17-267ca6975798` (Azure DevOps) identify Microsoft's own APIs, listed under API permissions; `04b07795-8ddb-461a-bbee-02f9e1bf7b46` (Azure CLI), `1950a258-227b-4e31-a9cf-717495945fc2` (Azure PowerShell) and `872cd9fa-d31f-45e0-9eab-6e460a02d1f1` (Visual Studio) are Microsoft's own client apps, seen in sign-in logs and samples. None is your app registration's id, and every sign-in fails (AADSTS700016, or a consent and redirect URI your app does not have).",
         fix: "Use your own app's Application (client) ID from its Overview page in Microsoft Entra ID.";
+    ClientIdEqualsTenantId = "client-id/equals-tenant-id", Error,
+        title: "`clientId` is the same GUID as `tenantId`",
+        why: "The app's Overview page shows the Application (client) ID and, one line below it, the Directory (tenant) ID: both are GUIDs, and the tenant's was copied into `clientId`. Entra finds no application with that id (AADSTS700016).",
+        fix: "Copy the Application (client) ID from the app registration's Overview page; the Directory (tenant) ID belongs in `tenantId`.";
     ClientSecretEmpty = "client-secret/empty", Error,
         title: "`clientSecret` is empty",
         why: "Without a secret the token request fails with AADSTS7000218.",

@@ -5,11 +5,12 @@
 
 use super::{
     AZURE_DEVOPS_APP_ID, AccountType, EndpointVersion, Key, KeyKind, Permission, ProbeTarget,
-    Profile, SignIn, WrongClientId, resource_ids,
+    Profile, SignIn, WELL_KNOWN_ID_COUNT, WrongClientId, well_known_ids,
 };
 use crate::catalogue::{Code, Severity};
 
-static WRONG_CLIENT_IDS: [WrongClientId; 3] = resource_ids(Code::ClientIdAzureDevopsResource);
+static WRONG_CLIENT_IDS: [WrongClientId; WELL_KNOWN_ID_COUNT] =
+    well_known_ids(Code::ClientIdAzureDevopsResource);
 
 pub static AZURE_DEVOPS: Profile = Profile {
     service_id: "appmixer:azuredevops",

@@ -6,11 +6,12 @@
 
 use super::{
     AccountType, DYNAMICS_CRM_APP_ID, EndpointVersion, Key, KeyKind, Permission, ProbeTarget,
-    Profile, SignIn, WrongClientId, resource_ids,
+    Profile, SignIn, WELL_KNOWN_ID_COUNT, WrongClientId, well_known_ids,
 };
 use crate::catalogue::{Code, Severity};
 
-static WRONG_CLIENT_IDS: [WrongClientId; 3] = resource_ids(Code::ClientIdResourceAppId);
+static WRONG_CLIENT_IDS: [WrongClientId; WELL_KNOWN_ID_COUNT] =
+    well_known_ids(Code::ClientIdResourceAppId);
 
 /// The cache TTL keys share their meaning: the connector falls back to its default when unset.
 const fn ttl(name: &'static str, title: &'static str, description: &'static str) -> Key {

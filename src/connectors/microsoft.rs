@@ -6,12 +6,13 @@
 //! picker, `outputFilePrefix` for CSV exports.
 
 use super::{
-    AccountType, EndpointVersion, Key, KeyKind, ProbeTarget, Profile, SignIn, WrongClientId,
-    resource_ids,
+    AccountType, EndpointVersion, Key, KeyKind, ProbeTarget, Profile, SignIn, WELL_KNOWN_ID_COUNT,
+    WrongClientId, well_known_ids,
 };
 use crate::catalogue::{Code, Severity};
 
-static WRONG_CLIENT_IDS: [WrongClientId; 3] = resource_ids(Code::ClientIdResourceAppId);
+static WRONG_CLIENT_IDS: [WrongClientId; WELL_KNOWN_ID_COUNT] =
+    well_known_ids(Code::ClientIdResourceAppId);
 
 pub static MICROSOFT: Profile = Profile {
     service_id: "appmixer:microsoft",

@@ -8,6 +8,7 @@
 
 mod azuredevops;
 mod dynamics;
+pub mod entra;
 mod microsoft;
 
 use crate::catalogue::{Code, Severity};
@@ -235,36 +236,10 @@ pub struct Permission {
     pub why: &'static str,
 }
 
-/// The Azure DevOps resource's application id.
-pub const AZURE_DEVOPS_APP_ID: &str = "499b84ac-1321-427f-aa17-267ca6975798";
-/// Microsoft Graph's application id.
-pub const MICROSOFT_GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
-/// Dynamics CRM's (Dataverse) application id.
-pub const DYNAMICS_CRM_APP_ID: &str = "00000007-0000-0000-c000-000000000000";
-
-/// The well-known Microsoft resources, as pasted into `clientId` from API permissions.
-pub(crate) const fn resource_ids(own_code_for_azure_devops: Code) -> [WrongClientId; 3] {
-    [
-        WrongClientId {
-            id: AZURE_DEVOPS_APP_ID,
-            name: "Azure DevOps",
-            seen: "under API permissions (Azure DevOps, user_impersonation)",
-            code: own_code_for_azure_devops,
-        },
-        WrongClientId {
-            id: MICROSOFT_GRAPH_APP_ID,
-            name: "Microsoft Graph",
-            seen: "under API permissions (Microsoft Graph)",
-            code: Code::ClientIdResourceAppId,
-        },
-        WrongClientId {
-            id: DYNAMICS_CRM_APP_ID,
-            name: "Dynamics CRM (Dataverse)",
-            seen: "under API permissions (Dynamics CRM, user_impersonation)",
-            code: Code::ClientIdResourceAppId,
-        },
-    ]
-}
+pub use entra::{
+    AZURE_DEVOPS_APP_ID, DYNAMICS_CRM_APP_ID, MICROSOFT_GRAPH_APP_ID, WELL_KNOWN_ID_COUNT,
+    well_known_ids,
+};
 
 /// A profile is its service id: two profiles are the same connector when their ids are.
 impl PartialEq for Profile {

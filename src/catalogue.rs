@@ -193,7 +193,7 @@ catalogue! {
         fix: "Paste the secret Value from Certificates & secrets (create a new client secret if you no longer have it).";
     ClientSecretLooksLikeSecretId = "client-secret/looks-like-secret-id", Error,
         title: "`clientSecret` is GUID-shaped: the Secret ID was copied instead of the Value",
-        why: "Entra shows two columns for a client secret: Value and Secret ID. The Secret ID is a GUID and is not a credential; the token request fails with AADSTS7000215.",
+        why: "Entra shows two columns for a client secret: Value and Secret ID. The Secret ID is a GUID and is not a credential; the token request fails with AADSTS7000215. When the GUID is the record's `tenantId` or a well-known Microsoft application id, the message says so instead.",
         fix: "Copy the Value column under Certificates & secrets (it is shown only once, right after creation; create a new secret if you no longer have it).";
     ClientSecretPlaceholder = "client-secret/placeholder", Error,
         title: "`clientSecret` is a template value",
@@ -203,9 +203,13 @@ catalogue! {
         title: "`clientSecret` is the same as `clientId`",
         why: "The client id was pasted into both fields; the secret is missing.",
         fix: "Paste the secret Value from Certificates & secrets into `clientSecret`.";
+    ClientSecretMalformed = "client-secret/malformed", Error,
+        title: "`clientSecret` cannot be an Entra secret Value as written",
+        why: "Entra generates secret Values of plain ASCII without whitespace: current ones are 40 characters, three of them, a digit and `Q~` first. A value that starts like one but has another length was cut off or has something appended; a space, tab, invisible or non-ASCII character inside came with the copy; a GUID beside the Value is its Secret ID pasted along; tab-separated fields are a row of the portal's table; an Azure DevOps personal access token or a JWT (an old Azure DevOps OAuth app's secret) is another kind of credential; `tenantId` is no secret. Every token request fails (AADSTS7000215). The message says what the value looks like, never what it is.",
+        fix: "Copy the secret Value again from Certificates & secrets (it is shown only once; create a new client secret if you no longer have it) and paste it alone.";
     ClientSecretUnrecognizedFormat = "client-secret/unrecognized-format", Warning,
         title: "`clientSecret` has neither the current Entra format nor a plausible legacy one",
-        why: "Current Entra secrets are about 40 characters: three characters, a digit, `Q~`, then 31 to 34 of letters, digits and `_~.-`. Older ones are 16 to 64 printable ASCII characters. Anything else (shorter, longer, or with invisible or non-ASCII characters) is likely a truncated or wrong value.",
+        why: "Current Entra secrets are about 40 characters: three characters, a digit, `Q~`, then 31 to 34 of letters, digits and `_~.-`. Older ones are 16 to 64 printable ASCII characters. A value shorter or longer than that, without a clearer sign of what it is (`client-secret/malformed`), is likely truncated or the wrong value.",
         fix: "Copy the secret Value again from Certificates & secrets; if in doubt, create a new secret and paste its Value.";
     ClientSecretPlaintext = "client-secret/plaintext", Warning,
         title: "The secret is written literally in the file",

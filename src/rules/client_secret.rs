@@ -4,7 +4,9 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Finding, Placeholder, guid_in_other_form, is_guid, placeholder, values, with_origin};
+use super::{
+    Finding, Placeholder, chars, guid_in_other_form, is_guid, placeholder, values, with_origin,
+};
 use crate::catalogue::Code;
 use crate::connectors::{KeyKind, Profile};
 use crate::record::{Origin, Record};
@@ -48,22 +50,150 @@ pub fn is_legacy_format(value: &str) -> bool {
     LEGACY_LENGTH.contains(&value.chars().count()) && value.chars().all(is_printable)
 }
 
+/// The length of a current-format secret, and what the start of one is: three characters of its
+/// alphabet, a digit, `Q~`.
+const CURRENT_LENGTH: std::ops::RangeInclusive<usize> = 37..=40;
+
+fn has_current_prefix(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.len() >= 6
+        && bytes[..3]
+            .iter()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'~' | b'.' | b'-'))
+        && bytes[3].is_ascii_digit()
+        && &bytes[4..6] == b"Q~"
+}
+
+/// Whether a value is an Azure DevOps personal access token: 52 characters of lower-case base32
+/// (before July 2024), or 84 letters and digits with the fixed `AZDO` signature at characters 77
+/// to 80 (Microsoft Learn, "Use personal access tokens", changes to the format).
+fn is_azure_devops_pat(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let old = bytes.len() == 52
+        && bytes
+            .iter()
+            .all(|byte| byte.is_ascii_lowercase() || (b'2'..=b'7').contains(byte));
+    let new = bytes.len() == 84
+        && bytes.iter().all(u8::is_ascii_alphanumeric)
+        && &bytes[76..80] == b"AZDO";
+    old || new
+}
+
+/// Whether a value is a JWT: three base64url parts, the first a JSON header (`eyJ`).
+fn is_jwt(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('.').collect();
+    value.starts_with("eyJ")
+        && parts.len() == 3
+        && parts.iter().take(2).all(|part| !part.is_empty())
+        && parts.iter().all(|part| {
+            part.bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_'))
+        })
+}
+
+/// Why a value cannot be an Entra secret Value as written, described without quoting it, with
+/// the help that goes with it. A secret with no such problem may still have an unusual format
+/// (`format_problem`).
+fn malformed(value: &str) -> Option<(String, String)> {
+    let copy_again = format!(
+        "copy the Value again from {CERTIFICATES} (it is shown only once; create a new client secret if you no longer have it)"
+    );
+    if value.contains('\t') {
+        let has_value = value.split('\t').map(str::trim).any(is_current_format);
+        return Some((
+            "holds tab characters: it looks like a row copied from the portal's table of client secrets (description, expiry, Value, Secret ID)".to_owned(),
+            if has_value {
+                format!("keep only the Value column of that row (40 characters, `Q~` after the first four), or {copy_again}")
+            } else {
+                copy_again
+            },
+        ));
+    }
+    // A GUID is ASCII, so a window of its bytes found here lies on character boundaries.
+    let with_guid = (value.len() > 36)
+        .then(|| {
+            value
+                .as_bytes()
+                .windows(36)
+                .position(|window| std::str::from_utf8(window).is_ok_and(is_guid))
+        })
+        .flatten();
+    if let Some(start) = with_guid {
+        let separator = |c: char| c.is_whitespace() || matches!(c, ',' | ';' | '|' | ':');
+        let before = value[..start].trim_matches(separator);
+        let after = value[start + 36..].trim_matches(separator);
+        if !(before.is_empty() && after.is_empty()) {
+            return Some((
+                "holds a GUID and more, pasted together: a Secret ID and a secret Value?"
+                    .to_owned(),
+                format!(
+                    "keep only the Value (the Secret ID is the GUID beside it, and no credential); {copy_again}"
+                ),
+            ));
+        }
+    }
+    if let Some((position, c)) = chars::first(value, |c| c.is_whitespace() || c.is_control()) {
+        let what = match c {
+            ' ' => format!("a space at character {position}"),
+            other => chars::name_at(other, position),
+        };
+        return Some((
+            format!("contains {what}; Entra secrets have no whitespace"),
+            format!("remove it, or {copy_again}"),
+        ));
+    }
+    if let Some((position, c)) = chars::first(value, |c| !is_printable(c)) {
+        let invisible = if chars::is_invisible(c) {
+            " (invisible)"
+        } else {
+            ""
+        };
+        return Some((
+            format!(
+                "contains {}{invisible}; Entra secrets are plain ASCII",
+                chars::name_at(c, position)
+            ),
+            format!("remove it, or {copy_again}"),
+        ));
+    }
+    if is_azure_devops_pat(value) {
+        return Some((
+            "looks like an Azure DevOps personal access token, not an Entra client secret"
+                .to_owned(),
+            format!(
+                "a personal access token signs in one user to Azure DevOps; the connector needs the client secret of its Entra app registration: {copy_again}"
+            ),
+        ));
+    }
+    if is_jwt(value) {
+        return Some((
+            "is a JWT (three dot-separated base64url parts): the app secret of an old Azure DevOps OAuth app (app.vsaex.visualstudio.com), or a token, not an Entra client secret".to_owned(),
+            format!(
+                "Azure DevOps OAuth apps are deprecated in favour of Entra app registrations: register the app in Microsoft Entra ID and {copy_again}"
+            ),
+        ));
+    }
+    let length = value.chars().count();
+    if has_current_prefix(value) && !CURRENT_LENGTH.contains(&length) {
+        let how = if length < *CURRENT_LENGTH.start() {
+            "cut off when it was copied?"
+        } else {
+            "something pasted after it?"
+        };
+        return Some((
+            format!(
+                "starts like a current Entra secret (`Q~` after the first four characters) but has {length} characters instead of 40: {how}"
+            ),
+            copy_again,
+        ));
+    }
+    None
+}
+
 /// Why a secret has no recognised format, described without quoting it.
 fn format_problem(value: &str) -> Option<String> {
     if is_current_format(value) || is_legacy_format(value) {
         return None;
-    }
-    if let Some((position, c)) = value.chars().enumerate().find(|(_, c)| !is_printable(*c)) {
-        let what = if c.is_control() {
-            "a control character"
-        } else {
-            "a non-ASCII character"
-        };
-        return Some(format!(
-            "contains {what} (U+{:04X}) at character {}; Entra secrets are plain ASCII",
-            c as u32,
-            position + 1
-        ));
     }
     let length = value.chars().count();
     if length < *LEGACY_LENGTH.start() {
@@ -77,11 +207,13 @@ fn format_problem(value: &str) -> Option<String> {
     }
 }
 
-/// Judges a secret. `client_id` is the record's `clientId` as written, to compare with.
+/// Judges a secret. `client_id` and `tenant`: the record's `clientId` and `tenantId` as written,
+/// to compare with.
 pub fn judge(
     secret: &SecretString,
     origin: &Origin,
     client_id: Option<&str>,
+    tenant: Option<&str>,
     profile: &Profile,
 ) -> Vec<Finding> {
     let variable = profile.secret_variable;
@@ -143,6 +275,29 @@ pub fn judge(
             )
             .help(with_origin(navigation(refill.clone()), origin)),
         )
+    } else if let Some(what) = known_id(value, tenant, profile) {
+        Some(
+            Finding::new(
+                Code::ClientSecretLooksLikeSecretId,
+                KEY,
+                format!("`{KEY}`{described} is {what}, not the secret Value"),
+            )
+            .help(with_origin(navigation(refill.clone()), origin)),
+        )
+    } else if tenant
+        .map(values::cleaned)
+        .is_some_and(|tenant| !tenant.is_empty() && tenant.eq_ignore_ascii_case(value))
+    {
+        Some(
+            Finding::new(
+                Code::ClientSecretMalformed,
+                KEY,
+                format!(
+                    "`{KEY}`{described} is the same as `tenantId`: the tenant, not the secret Value"
+                ),
+            )
+            .help(with_origin(navigation(refill.clone()), origin)),
+        )
     } else if is_guid(value) || guid_in_other_form(value).is_some() {
         Some(
             Finding::new(
@@ -158,6 +313,15 @@ pub fn judge(
                 )),
                 origin,
             )),
+        )
+    } else if let Some((problem, help)) = malformed(value) {
+        Some(
+            Finding::new(
+                Code::ClientSecretMalformed,
+                KEY,
+                format!("`{KEY}`{described} {problem}"),
+            )
+            .help(with_origin(navigation(help), origin)),
         )
     } else {
         None
@@ -198,13 +362,52 @@ pub fn judge(
     findings
 }
 
+/// What a GUID-shaped secret is when it is a known id rather than a Secret ID: the record's
+/// tenant, or a well-known Microsoft application (publicly known, so naming it leaks nothing).
+fn known_id(value: &str, tenant: Option<&str>, profile: &Profile) -> Option<String> {
+    if !is_guid(value) {
+        return None;
+    }
+    if tenant
+        .map(values::cleaned)
+        .is_some_and(|tenant| tenant.eq_ignore_ascii_case(value))
+    {
+        return Some(
+            "the same GUID as `tenantId`: the Directory (tenant) ID from the app's Overview page"
+                .to_owned(),
+        );
+    }
+    profile
+        .wrong_client_ids
+        .iter()
+        .find(|wrong| wrong.id.eq_ignore_ascii_case(value))
+        .map(|wrong| {
+            format!(
+                "the application id of {} itself (it appears {})",
+                wrong.name, wrong.seen
+            )
+        })
+}
+
 pub fn check(record: &Record) -> Vec<Finding> {
     let client_id = record.texts_of(KeyKind::ClientId).next().map(|(_, id)| id);
+    let tenant = record
+        .texts_of(KeyKind::Tenant)
+        .next()
+        .map(|(_, tenant)| tenant);
     record
         .profile
         .keys_of(KeyKind::ClientSecret)
         .filter_map(|key| record.secret(key.name).map(|secret| (key.name, secret)))
-        .flat_map(|(key, secret)| judge(secret, &record.origin(key), client_id, record.profile))
+        .flat_map(|(key, secret)| {
+            judge(
+                secret,
+                &record.origin(key),
+                client_id,
+                tenant,
+                record.profile,
+            )
+        })
         .collect()
 }
 
@@ -224,6 +427,7 @@ mod tests {
             &SecretString::from(value.to_owned()),
             &origin,
             client_id,
+            None,
             &crate::connectors::AZURE_DEVOPS,
         ))
     }
@@ -324,13 +528,7 @@ mod tests {
 
     #[test]
     fn unrecognized_format() {
-        for value in [
-            "short",
-            "abc1Q~tooshort",
-            &"a".repeat(65),
-            "Tq3+vX9/\u{200B}kLm2Rp8s",
-            "Tq3+vX9/kLm2Rp8sé",
-        ] {
+        for value in ["short", &"a".repeat(65)] {
             assert_eq!(
                 judged(value, env(), None),
                 vec![Code::ClientSecretUnrecognizedFormat],
@@ -354,6 +552,7 @@ mod tests {
                     &SecretString::from(secret.clone()),
                     &origin,
                     Some("b5e3f0a2-41c7-4d8e-9f6a-2c1b0e9d8f7a"),
+                    None,
                     &crate::connectors::AZURE_DEVOPS,
                 );
                 for finding in findings {
@@ -366,6 +565,111 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    fn judged_with(value: &str, tenant: Option<&str>) -> Vec<Finding> {
+        judge(
+            &SecretString::from(value.to_owned()),
+            &env(),
+            Some("3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40"),
+            tenant,
+            &crate::connectors::AZURE_DEVOPS,
+        )
+    }
+
+    #[test]
+    fn values_that_cannot_be_secrets_are_errors_saying_what_they_look_like() {
+        let guid = "b5e3f0a2-41c7-4d8e-9f6a-2c1b0e9d8f7a";
+        for (value, says) in [
+            (
+                format!("abc1Q~{}", "x".repeat(24)),
+                "30 characters instead of 40: cut off",
+            ),
+            (
+                format!("abc1Q~{}", "x".repeat(30)),
+                "36 characters instead of 40",
+            ),
+            (
+                format!("abc1Q~{}", "x".repeat(38)),
+                "44 characters instead of 40: something pasted",
+            ),
+            (
+                format!("{}  {}", &CURRENT[..20], &CURRENT[20..]),
+                "a space at character 21",
+            ),
+            (
+                format!("{}\u{200B}{}", &CURRENT[..10], &CURRENT[10..]),
+                "U+200B ZERO WIDTH SPACE at character 11 (invisible)",
+            ),
+            (
+                format!("{}\u{E9}{}", &CURRENT[..10], &CURRENT[11..]),
+                "U+00E9 LATIN SMALL LETTER E WITH ACUTE at character 11",
+            ),
+            (
+                format!("{guid} {CURRENT}"),
+                "a Secret ID and a secret Value",
+            ),
+            (format!("{CURRENT}{guid}"), "a Secret ID and a secret Value"),
+            (
+                format!("my secret\t2026-06-01\t{CURRENT}\t{guid}"),
+                "a row copied from the portal's table",
+            ),
+            ("a".repeat(20) + &"b2".repeat(16), "personal access token"),
+            (
+                format!("{}AZDO{}", "A1b2".repeat(19), "x9Z0"),
+                "personal access token",
+            ),
+            (
+                "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl".to_owned(),
+                "is a JWT",
+            ),
+        ] {
+            let findings = judged_with(&value, None);
+            assert_eq!(
+                codes(&findings),
+                vec![Code::ClientSecretMalformed],
+                "{value:?}"
+            );
+            assert!(
+                findings[0].message.contains(says),
+                "{value:?}: {}",
+                findings[0].message
+            );
+        }
+        // The old Azure DevOps PAT: 52 lower-case base32 characters.
+        assert_eq!(("a".repeat(20) + &"b2".repeat(16)).len(), 52);
+    }
+
+    #[test]
+    fn known_ids_are_named_not_called_a_secret_id() {
+        let tenant = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+        let findings = judged_with(&tenant.to_ascii_uppercase(), Some(tenant));
+        assert_eq!(codes(&findings), vec![Code::ClientSecretLooksLikeSecretId]);
+        assert!(findings[0].message.contains("Directory (tenant) ID"));
+        assert!(!findings[0].message.contains("Secret ID"));
+        let findings = judged_with(crate::connectors::AZURE_DEVOPS_APP_ID, None);
+        assert_eq!(codes(&findings), vec![Code::ClientSecretLooksLikeSecretId]);
+        assert!(findings[0].message.contains("Azure DevOps itself"));
+        let findings = judged_with("contoso.onmicrosoft.com", Some("contoso.onmicrosoft.com"));
+        assert_eq!(codes(&findings), vec![Code::ClientSecretMalformed]);
+        // A GUID that is neither: the Secret ID, as before.
+        let findings = judged_with("b5e3f0a2-41c7-4d8e-9f6a-2c1b0e9d8f7a", Some(tenant));
+        assert_eq!(codes(&findings), vec![Code::ClientSecretLooksLikeSecretId]);
+        assert!(findings[0].message.contains("Secret ID"));
+    }
+
+    #[test]
+    fn plausible_secrets_stay_clean() {
+        for value in [
+            CURRENT.to_owned(),
+            format!("abc1Q~{}", "x".repeat(31)),
+            "Tq3+vX9/kLm2Rp8sW1yZ4aB6cD0eF7gH=".to_owned(),
+            "x7$kP!q2@Lm9#rT4[]:?*=-_.".to_owned(),
+            // 52 characters, but mixed case: not a PAT.
+            "Tq3vX9kLm2Rp8sW1yZ4aB6cD0eF7gHTq3vX9kLm2Rp8sW1yZ4aB6".to_owned(),
+        ] {
+            assert!(judged_with(&value, None).is_empty(), "{value}");
         }
     }
 }

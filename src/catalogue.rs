@@ -264,13 +264,17 @@ catalogue! {
         why: "Entra does not support internationalised domain names (a host with a character outside ASCII: an accented or Cyrillic letter, an ideographic full stop `。`, a full-width digit) nor the IPv6 loopback `[::1]` in redirect URIs, and the URL parser that reads such a host changes it silently. A wildcard host (`https://*.contoso.com`) is not a template but a pattern: Appmixer sends one concrete URI, and Entra takes wildcard URIs only through the manifest, only for apps that sign in work accounts alone, and advises against them.",
         fix: "Write the host of your Appmixer API in ASCII (`api.<subdomain>.appmixer.cloud`, or a self-managed host in its `xn--` form); for local development use `http://127.0.0.1` (registered through the app's Manifest, as the portal's text box refuses it) or `http://localhost` instead of `[::1]`.";
     TenantInvalid = "tenant/invalid", Error,
-        title: "`tenantId` is neither a GUID nor a domain name",
-        why: "Entra identifies a tenant by its Directory (tenant) ID (a GUID) or a verified domain; anything else cannot be looked up. `common`, `organizations` and `consumers` are sign-in aliases for many tenants, not the app's home tenant.",
+        title: "`tenantId` is neither a GUID nor a domain name, or cannot be a tenant",
+        why: "Entra identifies a tenant by its Directory (tenant) ID (a GUID) or a verified domain; anything else cannot be looked up. The nil GUID, a sign-in host (`login.microsoftonline.com`, `sts.windows.net`) and a sign-in address (`sts.windows.net/<GUID>`: the message gives the tenant in it) are no tenant either, nor is `consumers` (the tenant of personal accounts) for a connector that signs in work or school accounts only. `common` and `organizations` are sign-in aliases for many tenants; a probe reports them (`tenant/not-specific`).",
         fix: "Copy the Directory (tenant) ID from the app registration's Overview page.";
     TenantNotSpecific = "tenant/not-specific", Error,
         title: "`common`, `organizations` or `consumers` given for a probe",
-        why: "The probe asks for an app-only token, which Entra issues only in the app's home tenant, not through the multi-tenant aliases.",
+        why: "The probe asks for an app-only token (client credentials), which Entra issues for one specific tenant: the app's home tenant, or any tenant where a multitenant app has a service principal. The aliases `common`, `organizations` and `consumers` name no tenant, so they are refused, and nothing is sent.",
         fix: "Use the Directory (tenant) ID from the app registration's Overview page (`--tenant` or `tenantId`).";
+    TenantNationalCloud = "tenant/national-cloud", Warning,
+        title: "`tenantId` is a tenant of a national cloud the connector does not sign in through",
+        why: "The connectors sign users in only through the global cloud (their `auth.js` calls `https://login.microsoftonline.com`). A tenant whose domain is `*.onmicrosoft.us` (Azure Government) or `*.partner.onmschina.cn` (Azure operated by 21Vianet) lives in another cloud, where an app registered there is unknown to that sign-in; a probe with `--cloud usgov` or `--cloud china` can prove the credentials in that cloud, but says nothing about signing in through Appmixer.",
+        fix: "Register the app in a tenant of the global cloud. If your Appmixer's connector was changed to sign in through the national cloud, ignore the finding (`--ignore tenant/national-cloud`).";
     ProbeOk = "probe/ok", Info,
         title: "Entra issued a token: tenant, client id and secret work",
         why: "The probe proved that the tenant exists, the app is in it and the secret is valid. The token alone does not prove the app registration (the `registration/*` findings do, when the probe can read it) nor consent in the customers' tenants.",

@@ -81,6 +81,7 @@ pub static AZURE_DEVOPS: Profile = Profile {
         version: EndpointVersion::V2,
         default_tenant: "organizations",
         authority: "https://login.microsoftonline.com",
+        personal_accounts: false,
     },
     probe: ProbeTarget {
         scope: "499b84ac-1321-427f-aa17-267ca6975798/.default",

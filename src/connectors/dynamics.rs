@@ -93,6 +93,7 @@ pub static DYNAMICS: Profile = Profile {
         version: EndpointVersion::V1,
         default_tenant: "common",
         authority: "https://login.microsoftonline.com",
+        personal_accounts: false,
     },
     probe: ProbeTarget {
         scope: "00000007-0000-0000-c000-000000000000/.default",

@@ -91,6 +91,7 @@ pub static MICROSOFT: Profile = Profile {
         version: EndpointVersion::V2,
         default_tenant: "common",
         authority: "https://login.microsoftonline.com",
+        personal_accounts: true,
     },
     probe: ProbeTarget {
         scope: "https://graph.microsoft.com/.default",

@@ -161,8 +161,12 @@ pub struct SignIn {
     pub version: EndpointVersion,
     /// The tenant segment the connector uses when the account gives none.
     pub default_tenant: &'static str,
-    /// The only authority the connector's `auth.js` signs in through.
+    /// The only authority the connector's `auth.js` signs in through (each connector's calls
+    /// `https://login.microsoftonline.com`, the global cloud's).
     pub authority: &'static str,
+    /// Whether personal Microsoft accounts can connect (`common` or a per-account tenant such
+    /// as `consumers`); `false` for connectors whose service takes work or school accounts only.
+    pub personal_accounts: bool,
 }
 
 /// What the probe's client-credentials request asks for.

@@ -295,7 +295,7 @@ pub fn plan(record: &Record, cli_tenant: Option<&str>) -> Plan {
             finding(
                 Code::TenantNotSpecific,
                 key,
-                format!("{named}, a multi-tenant alias: the probe needs the app's home tenant, so nothing was sent"),
+                format!("{named}, a sign-in alias, not a tenant: the probe needs one specific tenant (the app's home tenant, or one where the app has a service principal), so nothing was sent"),
             )
             .help(format!(
                 "Entra issues app-only tokens only in a specific tenant. {FIND_TENANT} Use it as {}.",

@@ -104,15 +104,12 @@ fn space_name(c: char) -> (&'static str, &'static str) {
     }
 }
 
-/// "a newline", "2 spaces", "a space and a tab".
+/// "a newline", "2 spaces", "a space and a tab", "a zero-width space (U+200B ZERO WIDTH SPACE)":
+/// a character outside ASCII is named, since an editor shows it as nothing or as a space.
 fn describe_spaces(text: &str) -> String {
     let mut counts: Vec<(char, usize)> = Vec::new();
     for c in text.chars() {
-        let (name, _) = space_name(c);
-        match counts
-            .iter_mut()
-            .find(|(seen, _)| space_name(*seen).0 == name)
-        {
+        match counts.iter_mut().find(|(seen, _)| *seen == c) {
             Some((_, count)) => *count += 1,
             None => counts.push((c, 1)),
         }
@@ -121,10 +118,15 @@ fn describe_spaces(text: &str) -> String {
         .into_iter()
         .map(|(c, count)| {
             let (one, many) = space_name(c);
-            if count == 1 {
+            let words = if count == 1 {
                 one.to_owned()
             } else {
                 format!("{count} {many}")
+            };
+            if c.is_ascii() {
+                words
+            } else {
+                format!("{words} ({})", super::chars::name(c))
             }
         })
         .collect();
@@ -280,7 +282,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
-                .contains("starts with 2 spaces and a tab and ends with a non-breaking space"),
+                .contains("starts with 2 spaces and a tab and ends with a non-breaking space (U+00A0 NO-BREAK SPACE)"),
             "{}",
             findings[0].message
         );

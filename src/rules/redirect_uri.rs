@@ -249,11 +249,19 @@ pub fn is_placeholder_host(host: &str) -> bool {
 
 /// One host label as written: see [`is_placeholder_host`].
 fn is_placeholder_label(label: &str) -> bool {
-    let letters: String = label
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    // Hosts are checked for every record: the label's letters and digits, lower-cased, are
+    // gathered on the stack (a DNS label has at most 63; a longer one is judged by its start).
+    let mut buffer = [0u8; 64];
+    let mut length = 0;
+    for byte in label.bytes().filter(u8::is_ascii_alphanumeric) {
+        let Some(slot) = buffer.get_mut(length) else {
+            break;
+        };
+        *slot = byte.to_ascii_lowercase();
+        length += 1;
+    }
+    // Only ASCII letters and digits were gathered.
+    let letters = std::str::from_utf8(&buffer[..length]).unwrap_or_default();
     if letters.is_empty() {
         return false;
     }
@@ -263,9 +271,9 @@ fn is_placeholder_label(label: &str) -> bool {
     let after_your = letters
         .strip_prefix("your")
         .is_some_and(|rest| noun(rest) || TEMPLATE_ONLY_LABELS.contains(&rest));
-    TEMPLATE_ONLY_LABELS.contains(&letters.as_str())
+    TEMPLATE_ONLY_LABELS.contains(&letters)
         || after_your
-        || (capitals && (noun(&letters) || letters.starts_with("your")))
+        || (capitals && (noun(letters) || letters.starts_with("your")))
         || (letters.len() >= 3 && letters.bytes().all(|byte| byte == b'x'))
 }
 
@@ -554,7 +562,11 @@ fn diagnose(value: &str, target: Target<'_>) -> Vec<Problem> {
             }
         },
     };
-    let host_lower = written.host.to_ascii_lowercase();
+    let host_lower = if written.host.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(written.host.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(written.host)
+    };
     let on_cloud = is_cloud_host(&host_lower);
 
     // Scheme, as written: `https`, or `http` for `localhost` and `127.0.0.1` only.

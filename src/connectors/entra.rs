@@ -2,13 +2,15 @@
 //! application ids that are never an app registration's own client id, the national clouds with
 //! their login hosts and tenant domains, and the tenant personal Microsoft accounts live in.
 //!
-//! Sources: Microsoft Learn, "Verify first-party Microsoft applications in sign-in reports" and
-//! Azure Stack Hub's "Connect to Azure Stack Hub with PowerShell" (the client ids of Azure CLI,
-//! Azure PowerShell and Visual Studio; the Visual Studio id is also the one Azure DevOps's
-//! samples sign in with when no app is registered), "National clouds" (login hosts), "ID token
-//! claims reference" (`tid` of personal accounts), and the Microsoft 365 docs for the initial
-//! domains of Azure Government (`onmicrosoft.us`) and of the cloud operated by 21Vianet
-//! (`partner.onmschina.cn`).
+//! Sources (read June 2025 to 2026 in public copies): the client ids of Azure CLI, Azure
+//! PowerShell and Visual Studio from Microsoft's Azure Stack Hub documentation (its table of
+//! client ids for sign-in) and the public first-party lists that cite Microsoft Learn's "Verify
+//! first-party Microsoft applications in sign-in reports"; Azure DevOps's own samples sign in
+//! with the Visual Studio id when no app is registered. The login hosts are the ones `--cloud`
+//! uses (Microsoft Learn, "National clouds"). The `tid` of personal accounts is from Microsoft's
+//! ID token and v2.0 protocol documentation. The initial domains, `*.onmicrosoft.us` (Azure
+//! Government, Microsoft 365 GCC High and DoD) and `*.partner.onmschina.cn` (operated by
+//! 21Vianet), are from the Microsoft 365 documentation of those clouds.
 
 use super::WrongClientId;
 use crate::catalogue::Code;

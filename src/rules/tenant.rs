@@ -43,6 +43,21 @@ fn tenant_in_address(value: &str) -> Option<&str> {
     tenants.next().is_none().then_some(first)
 }
 
+/// The one tenant a wrong `tenantId` stands for, when there is one: the value without its
+/// invisible characters, or the tenant inside a sign-in address. Help texts give it, and a fix
+/// can write it.
+pub fn corrected(value: &str) -> Option<String> {
+    let visible: String = value.chars().filter(|c| !chars::is_invisible(*c)).collect();
+    if visible != value && is_tenant(&visible) {
+        return Some(visible);
+    }
+    value
+        .contains('/')
+        .then(|| tenant_in_address(value))
+        .flatten()
+        .map(str::to_owned)
+}
+
 /// Judges a `tenantId` value as written, for the record's connector.
 pub fn judge(raw: &str, origin: &Origin, profile: &Profile) -> Option<Finding> {
     let value = values::cleaned(raw);
@@ -91,16 +106,14 @@ pub fn judge(raw: &str, origin: &Origin, profile: &Profile) -> Option<Finding> {
         return invalid(format!("`{KEY}`{described} is empty"), OVERVIEW.to_owned());
     }
     if let Some((position, c)) = chars::first(value, |c| !c.is_ascii() || chars::is_invisible(c)) {
-        let visible: String = value.chars().filter(|c| !chars::is_invisible(*c)).collect();
         return invalid(
             format!(
                 "`{KEY}`{described} is not a tenant: it has {}",
                 chars::describe_at(c, position)
             ),
-            if is_tenant(&visible) {
-                format!("write `{visible}`")
-            } else {
-                OVERVIEW.to_owned()
+            match corrected(value) {
+                Some(tenant) => format!("write `{tenant}`"),
+                None => OVERVIEW.to_owned(),
             },
         );
     }
@@ -112,7 +125,7 @@ pub fn judge(raw: &str, origin: &Origin, profile: &Profile) -> Option<Finding> {
         };
         return invalid(
             format!("`{KEY}`{described} is {what}, not a tenant id or domain"),
-            match tenant_in_address(value) {
+            match corrected(value) {
                 Some(tenant) => format!("write only the tenant: `{tenant}`"),
                 None => OVERVIEW.to_owned(),
             },

@@ -157,7 +157,7 @@ const HARD_CASES: &[(&str, &str, usize)] = &[
     ("secret-named-keys.yaml", "key/unknown", 5),
     ("flow-mapping.yaml", "client-id/not-guid", 1),
     ("flow-mapping-multiline.yaml", "key/unknown", 3),
-    ("block-scalars.yaml", "client-secret/unrecognized-format", 4),
+    ("block-scalars.yaml", "client-secret/malformed", 4),
     ("block-scalars.yaml", "key/unknown", 12),
     ("block-scalars.yaml", "redirect-uri/not-api-host", 17),
     (

@@ -17,7 +17,8 @@ import time
 corpus, tools = sys.argv[1], sys.argv[2]
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-lint = os.path.join(root, "target", "dist", "connector-lint")
+# CONNECTOR_LINT names another binary to compare (e.g. one built from an older commit).
+lint = os.environ.get("CONNECTOR_LINT") or os.path.join(root, "target", "dist", "connector-lint")
 schema = os.path.join(root, "schemas", "appmixer.azuredevops.schema.json")
 yaml_dir = os.path.join(corpus, "yaml")
 json_dir = os.path.join(corpus, "json")

@@ -24,5 +24,8 @@ if [ ! -x "$tools/venv/bin/check-jsonschema" ]; then
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet 'check-jsonschema==0.39.*'
 fi
-cargo build --profile dist --quiet
+# CONNECTOR_LINT=path/to/binary compares that binary instead of building this tree's.
+if [ -z "${CONNECTOR_LINT:-}" ]; then
+  cargo build --profile dist --quiet
+fi
 python3 bench/compare.py "$corpus" "$tools" "$runs"

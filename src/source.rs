@@ -439,10 +439,20 @@ pub struct Position {
 }
 
 /// Byte offsets of line starts. A line ends at `\n`, `\r\n` or a lone `\r` (as YAML reads them).
+///
+/// Columns count characters, so a position on a long line of a non-ASCII text would count every
+/// character from the line's start: once per diagnostic, quadratic for a 1 MiB one-line file full
+/// of findings. Character counts at fixed byte strides bound that count to one stride.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters before every `CHAR_STRIDE`-th byte; empty when the text is ASCII (a column is
+    /// then a byte distance).
+    chars_before: Vec<usize>,
 }
+
+/// Bytes between two character counts in `LineIndex::chars_before`.
+const CHAR_STRIDE: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
@@ -454,7 +464,19 @@ impl LineIndex {
                 starts.push(index + 1);
             }
         }
-        LineIndex { starts }
+        let mut chars_before = Vec::new();
+        if !text.is_ascii() {
+            let mut count = 0;
+            chars_before.push(0);
+            for stride in bytes.chunks(CHAR_STRIDE) {
+                count += count_chars(stride);
+                chars_before.push(count);
+            }
+        }
+        LineIndex {
+            starts,
+            chars_before,
+        }
     }
 
     /// The position of a byte offset (clamped to the text, and to a character boundary).
@@ -463,13 +485,34 @@ impl LineIndex {
         while !text.is_char_boundary(byte) {
             byte -= 1;
         }
-        let line = self.starts.partition_point(|start| *start <= byte) - 1;
+        let line = self.line_of(byte);
         let start = self.starts[line];
-        let column = text[start..byte].chars().count() + 1;
         Position {
             line: line + 1,
-            column,
+            column: self.chars_between(text, start, byte) + 1,
         }
+    }
+
+    /// The characters in `text[start..end]` (both character boundaries).
+    fn chars_between(&self, text: &str, start: usize, end: usize) -> usize {
+        if self.chars_before.is_empty() {
+            end - start
+        } else if end - start <= CHAR_STRIDE {
+            count_chars(&text.as_bytes()[start..end])
+        } else {
+            self.chars_up_to(text, end) - self.chars_up_to(text, start)
+        }
+    }
+
+    /// The characters in `text[..end]`.
+    fn chars_up_to(&self, text: &str, end: usize) -> usize {
+        let stride = end / CHAR_STRIDE;
+        self.chars_before[stride] + count_chars(&text.as_bytes()[stride * CHAR_STRIDE..end])
+    }
+
+    /// The 0-based line a byte offset is on.
+    pub fn line_of(&self, byte: usize) -> usize {
+        self.starts.partition_point(|start| *start <= byte) - 1
     }
 
     /// Byte offset of the start of a 0-based line, if the line exists.
@@ -480,6 +523,12 @@ impl LineIndex {
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
+}
+
+/// The characters that start in these bytes of UTF-8 (every byte but continuation bytes), so a
+/// stride may cut a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|byte| (**byte & 0xC0) != 0x80).count()
 }
 
 #[cfg(test)]
@@ -499,6 +548,39 @@ mod tests {
             index.position(text, text.len() + 10),
             Position { line: 3, column: 2 }
         );
+    }
+
+    /// Columns on lines longer than a stride, in ASCII and non-ASCII texts, are the characters
+    /// counted from the line's start.
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let long = |unit: &str| {
+            let mut text = String::from("first line\n");
+            for index in 0..3 * CHAR_STRIDE {
+                text.push_str(if index % 7 == 0 { unit } else { "a" });
+            }
+            text.push_str("\r\nend é\n");
+            text
+        };
+        for text in [long("b"), long("é"), long("🦀"), long("€")] {
+            let index = LineIndex::new(&text);
+            // Every 61st character, and the last ones: a scan per position is slow.
+            let chars: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
+            let sampled = chars.iter().step_by(61).chain(&chars[chars.len() - 12..]);
+            for &byte in sampled {
+                let line_start = text[..byte].rfind('\n').map_or(0, |at| at + 1);
+                let expected = text[line_start..byte].chars().count() + 1;
+                let line = text[..byte].matches('\n').count() + 1;
+                assert_eq!(
+                    index.position(&text, byte),
+                    Position {
+                        line,
+                        column: expected
+                    },
+                    "byte {byte}"
+                );
+            }
+        }
     }
 
     #[test]

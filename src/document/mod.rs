@@ -5,6 +5,7 @@ pub mod json;
 pub mod pointer;
 pub mod yaml;
 
+use std::collections::{HashMap, hash_map};
 use std::ops::Range;
 
 use crate::catalogue::Code;
@@ -131,6 +132,9 @@ pub struct DuplicateKey {
     pub duplicate: Span,
 }
 
+/// Mappings up to this many keys are searched for duplicates without a set.
+const SCANNED_MAPPING: usize = 16;
+
 /// Every repeated key in a tree, in source order.
 pub fn duplicate_keys(root: &Node) -> Vec<DuplicateKey> {
     let mut found = Vec::new();
@@ -138,10 +142,23 @@ pub fn duplicate_keys(root: &Node) -> Vec<DuplicateKey> {
     while let Some((node, path)) = stack.pop() {
         match &node.value {
             Value::Mapping(entries) => {
+                // Records hold a handful of keys, for which a scan of the earlier keys beats
+                // hashing them; a mapping of many keys (100,000 fit under the size limit) gets a
+                // set, so the work stays linear.
+                let mut firsts: HashMap<&str, usize> = HashMap::new();
                 for (index, entry) in entries.iter().enumerate() {
-                    // Records hold a handful of keys, and the size of a file is bounded, so a
-                    // scan of the earlier keys beats hashing them.
-                    if let Some(first) = entries[..index].iter().find(|e| e.key == entry.key) {
+                    let first = if entries.len() <= SCANNED_MAPPING {
+                        entries[..index].iter().find(|e| e.key == entry.key)
+                    } else {
+                        match firsts.entry(entry.key.as_str()) {
+                            hash_map::Entry::Occupied(first) => Some(&entries[*first.get()]),
+                            hash_map::Entry::Vacant(vacant) => {
+                                vacant.insert(index);
+                                None
+                            }
+                        }
+                    };
+                    if let Some(first) = first {
                         found.push(DuplicateKey {
                             pointer: pointer::push(&path, &entry.key),
                             key: entry.key.clone(),
@@ -166,4 +183,35 @@ pub fn duplicate_keys(root: &Node) -> Vec<DuplicateKey> {
     }
     found.sort_by_key(|duplicate| duplicate.duplicate.start);
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Past the size where the earlier keys are scanned, the set finds the same duplicates: each
+    /// one with the span of its key's first occurrence.
+    #[test]
+    fn duplicates_of_a_large_mapping_point_at_the_first_occurrence() {
+        for keys in [SCANNED_MAPPING, SCANNED_MAPPING + 1, 400] {
+            let text: String = (0..keys)
+                .map(|index| format!("k{}: {index}\n", index % 10))
+                .collect();
+            let root = &yaml::load(&text).documents[0];
+            let found = duplicate_keys(root);
+            assert_eq!(found.len(), keys - 10, "{keys} keys");
+            for duplicate in &found {
+                assert_eq!(&text[duplicate.first.clone()], duplicate.key);
+                assert_eq!(&text[duplicate.duplicate.clone()], duplicate.key);
+                let first_line = text[..duplicate.first.start].matches('\n').count();
+                assert_eq!(format!("k{first_line}"), duplicate.key);
+                assert_eq!(duplicate.pointer, format!("/{}", duplicate.key));
+            }
+            assert!(
+                found
+                    .windows(2)
+                    .all(|pair| pair[0].duplicate.start < pair[1].duplicate.start)
+            );
+        }
+    }
 }

@@ -14,8 +14,9 @@
 
 use std::fmt::Write as _;
 
-use super::{RedactedFile, Run, Summary};
+use super::{End, Piece, RedactedFile, Sink, Summary};
 use crate::catalogue::Severity;
+use crate::source::InputError;
 
 /// `escapedata` of the task library: the message after `]`.
 pub fn escape_data(value: &str) -> String {
@@ -55,62 +56,103 @@ fn plural(count: usize, word: &str) -> String {
     }
 }
 
-pub fn render(files: &[RedactedFile], summary: Summary, run: Run<'_>, status: u8) -> String {
-    let mut out = String::new();
-    for error in run.input_errors {
-        let _ = writeln!(
-            out,
-            "##vso[task.logissue type=error;]{}",
-            escape_data(&error.to_string())
-        );
+/// The logging commands, an issue per error and warning as the files arrive, then the task's
+/// result.
+#[derive(Debug)]
+pub struct AzureSink;
+
+fn input_error_line(error: &InputError) -> String {
+    format!(
+        "##vso[task.logissue type=error;]{}\n",
+        escape_data(&error.to_string())
+    )
+}
+
+impl Sink for AzureSink {
+    fn render(&self, file: &RedactedFile) -> Piece {
+        render_file(file).into()
     }
-    for file in files {
-        for diagnostic in &file.diagnostics {
-            let kind = match diagnostic.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => continue,
-            };
-            let mut properties = format!("type={kind};");
-            // Standard input has no source path the agent could link to.
-            if file.path != "-" {
-                let _ = write!(properties, "sourcepath={};", escape_property(&file.path));
-            }
-            if let Some(location) = &diagnostic.location {
-                let _ = write!(
-                    properties,
-                    "linenumber={};columnnumber={};",
-                    location.start.line, location.start.column
-                );
-            }
+
+    fn begin(
+        &mut self,
+        input_errors: &[InputError],
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        for error in input_errors {
+            out.write_all(input_error_line(error).as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        piece: Piece,
+        _: Summary,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(&piece.text)
+    }
+
+    fn input_error(
+        &mut self,
+        error: &InputError,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(input_error_line(error).as_bytes())
+    }
+
+    fn finish(&mut self, end: &End<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let summary = end.summary;
+        let line = format!(
+            "##vso[task.complete result={};]{}\n",
+            result(end.status, summary),
+            escape_data(&format!(
+                "connector-lint: {} checked, {}, {}",
+                plural(summary.files, "file"),
+                plural(summary.errors, "error"),
+                plural(summary.warnings, "warning")
+            ))
+        );
+        out.write_all(line.as_bytes())
+    }
+}
+
+fn render_file(file: &RedactedFile) -> String {
+    let mut out = String::new();
+    for diagnostic in &file.diagnostics {
+        let kind = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => continue,
+        };
+        let mut properties = format!("type={kind};");
+        // Standard input has no source path the agent could link to.
+        if file.path != "-" {
+            let _ = write!(properties, "sourcepath={};", escape_property(&file.path));
+        }
+        if let Some(location) = &diagnostic.location {
             let _ = write!(
                 properties,
-                "code={};",
-                escape_property(diagnostic.code.as_str())
-            );
-            let mut message = diagnostic.message.clone();
-            if let Some(help) = &diagnostic.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
-            let _ = writeln!(
-                out,
-                "##vso[task.logissue {properties}]{}",
-                escape_data(&message)
+                "linenumber={};columnnumber={};",
+                location.start.line, location.start.column
             );
         }
+        let _ = write!(
+            properties,
+            "code={};",
+            escape_property(diagnostic.code.as_str())
+        );
+        let mut message = diagnostic.message.clone();
+        if let Some(help) = &diagnostic.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let _ = writeln!(
+            out,
+            "##vso[task.logissue {properties}]{}",
+            escape_data(&message)
+        );
     }
-    let _ = writeln!(
-        out,
-        "##vso[task.complete result={};]{}",
-        result(status, summary),
-        escape_data(&format!(
-            "connector-lint: {} checked, {}, {}",
-            plural(summary.files, "file"),
-            plural(summary.errors, "error"),
-            plural(summary.warnings, "warning")
-        ))
-    );
     out
 }
 

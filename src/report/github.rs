@@ -11,8 +11,9 @@
 
 use std::fmt::Write as _;
 
-use super::{RedactedFile, Run};
+use super::{End, Piece, RedactedFile, Sink, Summary};
 use crate::catalogue::Severity;
+use crate::source::InputError;
 
 /// `escapeData` of `@actions/core`: what follows the closing `::`.
 pub fn escape_data(value: &str) -> String {
@@ -42,66 +43,106 @@ fn command(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(files: &[RedactedFile], run: Run<'_>) -> String {
-    let mut out = String::new();
-    // Inputs that could not be read get a file-less error, so the run's failure shows in the
-    // job's annotations and not only in its log.
-    for error in run.input_errors {
-        let _ = writeln!(
-            out,
-            "::error title={}::{}",
-            escape_property("connector-lint"),
-            escape_data(&error.to_string())
-        );
+/// The workflow commands, a line per finding, written as the files arrive.
+#[derive(Debug)]
+pub struct GithubSink;
+
+/// A file-less error for an input that could not be read, so the run's failure shows in the
+/// job's annotations and not only in its log.
+fn input_error_line(error: &InputError) -> String {
+    format!(
+        "::error title={}::{}\n",
+        escape_property("connector-lint"),
+        escape_data(&error.to_string())
+    )
+}
+
+impl Sink for GithubSink {
+    fn render(&self, file: &RedactedFile) -> Piece {
+        render_file(file).into()
     }
-    for file in files {
-        // Standard input has no file to annotate; its findings become file-less annotations.
-        let path = (file.path != "-").then_some(&*file.path);
-        for diagnostic in &file.diagnostics {
-            let mut properties = Vec::new();
-            // The message repeats `path:line:col`: the properties only feed the annotation, the
-            // log line shows the data alone.
-            let mut prefix = String::new();
-            if let Some(path) = path {
-                properties.push(format!("file={}", escape_property(path)));
-                prefix = format!("{path}: ");
+
+    fn begin(
+        &mut self,
+        input_errors: &[InputError],
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        for error in input_errors {
+            out.write_all(input_error_line(error).as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        piece: Piece,
+        _: Summary,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(&piece.text)
+    }
+
+    fn input_error(
+        &mut self,
+        error: &InputError,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(input_error_line(error).as_bytes())
+    }
+
+    fn finish(&mut self, _: &End<'_>, _: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn render_file(file: &RedactedFile) -> String {
+    let mut out = String::new();
+    // Standard input has no file to annotate; its findings become file-less annotations.
+    let path = (file.path != "-").then_some(&*file.path);
+    for diagnostic in &file.diagnostics {
+        let mut properties = Vec::new();
+        // The message repeats `path:line:col`: the properties only feed the annotation, the
+        // log line shows the data alone.
+        let mut prefix = String::new();
+        if let Some(path) = path {
+            properties.push(format!("file={}", escape_property(path)));
+            prefix = format!("{path}: ");
+        }
+        if let Some(location) = &diagnostic.location {
+            properties.push(format!("line={}", location.start.line));
+            // GitHub takes the columns only within one line (the Actions toolkit's
+            // annotation properties say so); a span over several lines gets lines alone.
+            let one_line = location.start.line == location.end.line;
+            if one_line {
+                properties.push(format!("col={}", location.start.column));
             }
-            if let Some(location) = &diagnostic.location {
-                properties.push(format!("line={}", location.start.line));
-                // GitHub takes the columns only within one line (the Actions toolkit's
-                // annotation properties say so); a span over several lines gets lines alone.
-                let one_line = location.start.line == location.end.line;
-                if one_line {
-                    properties.push(format!("col={}", location.start.column));
-                }
-                properties.push(format!("endLine={}", location.end.line));
-                if one_line {
-                    properties.push(format!("endColumn={}", location.end.column));
-                }
-                prefix = format!(
-                    "{}:{}:{}: ",
-                    path.unwrap_or("stdin"),
-                    location.start.line,
-                    location.start.column
-                );
+            properties.push(format!("endLine={}", location.end.line));
+            if one_line {
+                properties.push(format!("endColumn={}", location.end.column));
             }
-            properties.push(format!(
-                "title={}",
-                escape_property(diagnostic.code.as_str())
-            ));
-            let mut message = format!("{prefix}{}", diagnostic.message);
-            if let Some(help) = &diagnostic.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
-            let _ = writeln!(
-                out,
-                "::{} {}::{}",
-                command(diagnostic.severity),
-                properties.join(","),
-                escape_data(&message)
+            prefix = format!(
+                "{}:{}:{}: ",
+                path.unwrap_or("stdin"),
+                location.start.line,
+                location.start.column
             );
         }
+        properties.push(format!(
+            "title={}",
+            escape_property(diagnostic.code.as_str())
+        ));
+        let mut message = format!("{prefix}{}", diagnostic.message);
+        if let Some(help) = &diagnostic.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let _ = writeln!(
+            out,
+            "::{} {}::{}",
+            command(diagnostic.severity),
+            properties.join(","),
+            escape_data(&message)
+        );
     }
     out
 }

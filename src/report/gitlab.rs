@@ -16,8 +16,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::RedactedFile;
+use super::{End, Piece, RedactedFile, Sink, Summary};
 use crate::catalogue::Severity;
+use crate::source::InputError;
 
 #[derive(Serialize)]
 struct Issue<'a> {
@@ -63,57 +64,99 @@ pub fn fingerprint(
     for field in [
         code,
         path,
-        &document.to_string(),
+        itoa::Buffer::new().format(document),
         pointer,
-        &repeat.to_string(),
+        itoa::Buffer::new().format(repeat),
     ] {
         hasher.update((field.len() as u64).to_be_bytes());
         hasher.update(field.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for byte in hasher.finalize() {
+        hex.push(HEX[usize::from(byte >> 4)] as char);
+        hex.push(HEX[usize::from(byte & 15)] as char);
+    }
+    hex
 }
 
-pub fn render(files: &[RedactedFile]) -> String {
-    let mut issues = Vec::new();
-    for file in files {
-        let mut seen: HashMap<(&str, usize, &str), usize> = HashMap::new();
-        for diagnostic in &file.diagnostics {
-            let location = diagnostic.location.as_ref();
-            let document = location.map_or(0, |location| location.document);
-            let pointer = location.map_or("", |location| location.pointer.as_str());
-            let repeat = seen
-                .entry((diagnostic.code.as_str(), document, pointer))
-                .or_insert(0);
-            let fingerprint = fingerprint(
-                diagnostic.code.as_str(),
-                &file.path,
-                document,
-                pointer,
-                *repeat,
-            );
-            *repeat += 1;
-            // GitLab needs a line for every issue; a finding about the whole file points at line 1.
-            let (begin, end) =
-                location.map_or((1, 1), |location| (location.start.line, location.end.line));
-            issues.push(Issue {
-                description: diagnostic.message.clone(),
-                check_name: diagnostic.code.as_str(),
-                fingerprint,
-                severity: severity(diagnostic.severity),
-                location: Location {
-                    path: &file.path,
-                    lines: Lines { begin, end },
-                },
-            });
-        }
+/// The issues, one JSON array written as the files arrive: each issue pretty-printed on its own
+/// and indented to its depth, so the bytes are those of the whole array pretty-printed.
+#[derive(Debug, Default)]
+pub struct GitlabSink {
+    /// Whether an issue was written.
+    any: bool,
+}
+
+impl Sink for GitlabSink {
+    fn render(&self, file: &RedactedFile) -> Piece {
+        render_file(file)
     }
-    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_owned());
-    text.push('\n');
-    text
+
+    fn begin(&mut self, _: &[InputError], _: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        piece: Piece,
+        _: Summary,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        if piece.text.is_empty() {
+            return Ok(());
+        }
+        out.write_all(if self.any { b",\n" } else { b"[\n" })?;
+        self.any = true;
+        out.write_all(&piece.text)
+    }
+
+    fn finish(&mut self, _: &End<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.any { b"\n]\n" } else { b"[]\n" })
+    }
+}
+
+/// A file's issues, each at the array's depth, separated as in the array.
+fn render_file(file: &RedactedFile) -> Piece {
+    let mut out = Vec::new();
+    let mut seen: HashMap<(&str, usize, &str), usize> = HashMap::new();
+    for diagnostic in &file.diagnostics {
+        let location = diagnostic.location.as_ref();
+        let document = location.map_or(0, |location| location.document);
+        let pointer = location.map_or("", |location| location.pointer.as_str());
+        let repeat = seen
+            .entry((diagnostic.code.as_str(), document, pointer))
+            .or_insert(0);
+        let fingerprint = fingerprint(
+            diagnostic.code.as_str(),
+            &file.path,
+            document,
+            pointer,
+            *repeat,
+        );
+        *repeat += 1;
+        // GitLab needs a line for every issue; a finding about the whole file points at line 1.
+        let (begin, end) =
+            location.map_or((1, 1), |location| (location.start.line, location.end.line));
+        let issue = Issue {
+            description: diagnostic.message.clone(),
+            check_name: diagnostic.code.as_str(),
+            fingerprint,
+            severity: severity(diagnostic.severity),
+            location: Location {
+                path: &file.path,
+                lines: Lines { begin, end },
+            },
+        };
+        if !out.is_empty() {
+            out.extend_from_slice(b",\n");
+        }
+        super::push_pretty(&mut out, &issue, "  ");
+    }
+    Piece {
+        text: out,
+        holes: Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -4,19 +4,19 @@
 use std::fmt::{self, Write as _};
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, NarratableReportHandler,
-    SourceCode,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    NarratableReportHandler, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Graphics, RedactedFile, Style, Summary};
+use super::{End, Graphics, Piece, RedactedFile, Sink, Style, Summary};
 use crate::catalogue::Severity;
 use crate::diagnostic::Diagnostic;
-use crate::source::SourceText;
+use crate::source::{InputError, LineIndex, SourceText};
 
 /// A diagnostic with its (masked) source, in the shape miette renders.
 struct Shown<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<&'a Snippet<'a>>,
     path: &'a str,
 }
 
@@ -67,7 +67,7 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        match (&self.source, &self.diagnostic.location) {
+        match (self.source, &self.diagnostic.location) {
             (Some(source), Some(_)) => Some(source as &dyn SourceCode),
             _ => None,
         }
@@ -142,41 +142,116 @@ fn plural(count: usize, word: &str) -> String {
     }
 }
 
-pub fn render(files: &[RedactedFile], summary: Summary, style: Style) -> String {
-    let mut out = String::new();
-    for file in files {
-        let source = file.source.as_ref().map(|source| {
-            NamedSource::new(&*file.path, source.text.clone()).with_language(match source.format {
-                crate::source::Format::Yaml => "yaml",
-                crate::source::Format::Json => "json",
-            })
-        });
-        for diagnostic in &file.diagnostics {
-            let drawn = file
-                .source
-                .as_ref()
-                .is_some_and(|text| drawable(diagnostic, text));
-            let shown = Shown {
-                diagnostic,
-                source: source.clone().filter(|_| drawn),
-                path: &file.path,
-            };
-            render_one(&shown, style, &mut out);
-            out.push('\n');
+/// A file's masked text as miette reads it, one diagnostic's lines at a time. miette's reader
+/// for a whole text counts lines from its first byte for every label, and a `NamedSource` is
+/// cloned per diagnostic: both quadratic in a file full of findings. This hands miette only the
+/// lines around the span (found with the file's line index), with their offsets and line numbers
+/// shifted back, so what it draws is what it would draw from the whole text.
+struct Snippet<'a> {
+    name: &'a str,
+    language: &'static str,
+    text: &'a str,
+    lines: &'a LineIndex,
+}
+
+impl SourceCode for Snippet<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let start = span.offset();
+        let end = start.saturating_add(span.len());
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
         }
-        for note in &file.notes {
-            let mut place = String::new();
-            if !note.pointer.is_empty() {
-                let _ = write!(place, ", record `{}`", note.pointer);
-            }
-            if note.document > 0 {
-                let _ = write!(place, ", document {}", note.document + 1);
-            }
-            let _ = writeln!(out, "note: {}{place}: {}\n", file.path, note.message);
+        // One line more than miette reads on either side, so its scan of the slice stops where
+        // its scan of the whole text would.
+        let first_line = self
+            .lines
+            .line_of(start)
+            .saturating_sub(context_lines_before + 1);
+        let last_line = self.lines.line_of(end) + context_lines_after + 2;
+        let from = self.lines.line_start(first_line).unwrap_or(0);
+        let to = self.lines.line_start(last_line).unwrap_or(self.text.len());
+        let slice = &self.text[from..to];
+        let inner = slice.read_span(
+            &SourceSpan::new((start - from).into(), span.len()),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        let shifted = SourceSpan::new((inner.span().offset() + from).into(), inner.span().len());
+        let contents = MietteSpanContents::new_named(
+            self.name.to_owned(),
+            inner.data(),
+            shifted,
+            inner.line() + first_line,
+            inner.column(),
+            inner.line_count() + first_line,
+        )
+        .with_language(self.language);
+        Ok(Box::new(contents))
+    }
+}
+
+/// Findings of one file listed in full; past this many, one line says how many more there are.
+/// The machine formats list every one.
+pub const SHOWN_PER_FILE: usize = 100;
+
+/// The human report, written as the files arrive: each file's findings drawn on the thread that
+/// checked it, the summary line at the end.
+#[derive(Debug)]
+pub struct HumanSink {
+    style: Style,
+    /// `--quiet`: nothing but the summary line.
+    summary_only: bool,
+}
+
+impl HumanSink {
+    pub fn new(style: Style) -> HumanSink {
+        HumanSink {
+            style,
+            summary_only: false,
         }
     }
-    out.push_str(&summary_line(summary));
-    out
+
+    pub fn summary_only(style: Style) -> HumanSink {
+        HumanSink {
+            style,
+            summary_only: true,
+        }
+    }
+}
+
+impl Sink for HumanSink {
+    fn with_sources(&self) -> bool {
+        !self.summary_only
+    }
+
+    fn render(&self, file: &RedactedFile) -> Piece {
+        if self.summary_only {
+            return Piece::default();
+        }
+        render_file(file, self.style).into()
+    }
+
+    fn begin(&mut self, _: &[InputError], _: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        piece: Piece,
+        _: Summary,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(&piece.text)
+    }
+
+    fn finish(&mut self, end: &End<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(summary_line(end.summary).as_bytes())
+    }
 }
 
 /// The closing line of the human report (alone under `--quiet`).
@@ -189,6 +264,70 @@ pub fn summary_line(summary: Summary) -> String {
         plural(summary.infos, "info"),
         summary.remarks(),
     )
+}
+
+/// One file's findings (the first `SHOWN_PER_FILE`) and notes.
+fn render_file(file: &RedactedFile, style: Style) -> String {
+    let mut out = String::new();
+    let snippet = file.source.as_ref().map(|source| Snippet {
+        name: &file.path,
+        language: match source.format {
+            crate::source::Format::Yaml => "yaml",
+            crate::source::Format::Json => "json",
+        },
+        text: &source.text,
+        lines: &source.lines,
+    });
+    for diagnostic in file.diagnostics.iter().take(SHOWN_PER_FILE) {
+        let drawn = file
+            .source
+            .as_ref()
+            .is_some_and(|text| drawable(diagnostic, text));
+        let shown = Shown {
+            diagnostic,
+            source: snippet.as_ref().filter(|_| drawn),
+            path: &file.path,
+        };
+        render_one(&shown, style, &mut out);
+        out.push('\n');
+    }
+    if let Some(more) = file
+        .diagnostics
+        .len()
+        .checked_sub(SHOWN_PER_FILE)
+        .filter(|more| *more > 0)
+    {
+        let _ = writeln!(
+            out,
+            "{}: {} not shown (the first {SHOWN_PER_FILE} are); `--format json` lists them all\n",
+            &*file.path,
+            plural(more, "more finding"),
+        );
+    }
+    for note in file.notes.iter().take(SHOWN_PER_FILE) {
+        let mut place = String::new();
+        if !note.pointer.is_empty() {
+            let _ = write!(place, ", record `{}`", note.pointer);
+        }
+        if note.document > 0 {
+            let _ = write!(place, ", document {}", note.document + 1);
+        }
+        let _ = writeln!(out, "note: {}{place}: {}\n", file.path, note.message);
+    }
+    if let Some(more) = file
+        .notes
+        .len()
+        .checked_sub(SHOWN_PER_FILE)
+        .filter(|more| *more > 0)
+    {
+        let _ = writeln!(
+            out,
+            "note: {}: {} like these not shown\n",
+            &*file.path,
+            plural(more, "more note"),
+        );
+    }
+    out
 }
 
 /// The closing note of a `--probe` run: what the probe proved, and what no probe can.
@@ -225,12 +364,64 @@ pub fn probe_note(summary: &crate::probe::Summary) -> String {
         out.push_str("; ");
         out.push_str(&parts.join(", "));
     }
-    out.push_str(".\n");
-    if let Some(registration) = &summary.registration {
-        out.push_str(&crate::registration::note(registration));
-    }
-    out.push_str(&crate::registration::not_proved(
-        summary.registration.as_ref(),
-    ));
+    out.push_str(".\nNot proved by any probe: that the redirect URI is registered on the app (Authentication > Web), and that users can consent to the delegated Azure DevOps `user_impersonation` permission; the first sign-in through Appmixer tests both.\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the snippet reader gives miette is what miette's own reader gives for the whole text:
+    /// every span of several texts (line ends of each kind, empty lines, first and last lines),
+    /// with as many context lines as miette asks for.
+    #[test]
+    fn snippets_read_as_the_whole_text_reads() {
+        let texts = [
+            "a: 1\nb: 2\n\nc: 3\nd: 4\ne: 5\nf: 6\n",
+            "one\r\ntwo\r\n\r\nthree\rfour\r\nfive",
+            "x",
+            "\n\n\nlast: é 🦀\n",
+            "k1: v1\nk2: |\n  block one\n  block two\nk3: v3\nk4: v4\nk5: v5\nk6: v6\nk7: v7\n",
+        ];
+        for text in texts {
+            let lines = LineIndex::new(text);
+            let snippet = Snippet {
+                name: "t.yaml",
+                language: "yaml",
+                text,
+                lines: &lines,
+            };
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|at| text.is_char_boundary(*at))
+                .collect();
+            for (index, &start) in boundaries.iter().enumerate() {
+                for &end in &boundaries[index..] {
+                    let span = SourceSpan::new(start.into(), end - start);
+                    for context in 0..3 {
+                        let whole = text.read_span(&span, context, context);
+                        let part = snippet.read_span(&span, context, context);
+                        match (whole, part) {
+                            (Ok(whole), Ok(part)) => {
+                                let what = format!("{text:?} {start}..{end} context {context}");
+                                assert_eq!(part.data(), whole.data(), "{what}");
+                                assert_eq!(part.span(), whole.span(), "{what}");
+                                assert_eq!(part.line(), whole.line(), "{what}");
+                                assert_eq!(part.column(), whole.column(), "{what}");
+                                assert_eq!(part.line_count(), whole.line_count(), "{what}");
+                                assert_eq!(part.name(), Some("t.yaml"));
+                                assert_eq!(part.language(), Some("yaml"));
+                            }
+                            (Err(_), Err(_)) => {}
+                            (whole, part) => panic!(
+                                "{text:?} {start}..{end}: {:?} against {:?}",
+                                whole.is_ok(),
+                                part.is_ok()
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

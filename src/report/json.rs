@@ -1,10 +1,10 @@
 //! `--format json`: the SPEC's JSON report, version 1.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{FileReport, RedactedFile, Report, Summary};
+use super::{End, Piece, RedactedFile, Sink, Summary};
 use crate::catalogue::Severity;
+use crate::source::InputError;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -48,94 +48,66 @@ struct JsonDiagnostic<'a> {
     end_column: Option<usize>,
 }
 
-pub fn render(files: &[RedactedFile], summary: Summary) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = write(files, summary, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Streams the report of already redacted files to `out`.
-pub fn write(
-    files: &[RedactedFile],
-    summary: Summary,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let fragments = files
-        .chunks(RENDER_CHUNK)
-        .map(|chunk| chunk.par_iter().map(render_file).collect());
-    write_streamed(fragments, || summary, out)
-}
-
-/// One file's entry of the report, redacted and rendered, for [`write_streamed`].
-pub fn render_entry(file: &FileReport) -> String {
-    render_file(&super::redact_file(file, false))
-}
-
-/// Streams a whole report to `out`, redacting and rendering a chunk of files at a time, so
-/// neither the redacted files nor the text ever exist whole.
-pub fn write_report(
-    report: &Report,
-    summary: Summary,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let fragments = report
-        .files
-        .chunks(RENDER_CHUNK)
-        .map(|chunk| chunk.par_iter().map(render_entry).collect());
-    write_streamed(fragments, || summary, out)
-}
-
-/// Writes a report whose entries arrive a chunk at a time, in report order, already rendered
-/// (by [`render_entry`] when the files are checked as the report is written, and dropped once
-/// rendered). `summary` is asked for after the last chunk, since the summary follows the files.
+/// The JSON report, written as the files arrive.
 ///
 /// The envelope is serialised with an empty file list and the rendered files are spliced into
 /// it, indented to their depth: the bytes are exactly those of one pretty-printed document.
 /// Nothing before the file list depends on the summary, so it is serialised again once the files
 /// are written.
-pub fn write_streamed(
-    fragments: impl Iterator<Item = Vec<String>>,
-    summary: impl FnOnce() -> Summary,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    const FILES: &str = "\"files\": []";
-    let envelope = |summary| {
-        let envelope = JsonReport {
-            version: 1,
-            tool: Tool {
-                name: env!("CARGO_PKG_NAME"),
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            files: Vec::new(),
-            summary,
-        };
-        let text = serde_json::to_string_pretty(&envelope).map_err(std::io::Error::other)?;
-        match text.split_once(FILES) {
-            Some((before, after)) => Ok((before.to_owned(), after.to_owned())),
-            None => Err(std::io::Error::other(
-                "the report envelope has no file list",
-            )),
-        }
-    };
-    let (before, _) = envelope(Summary::default())?;
-    out.write_all(before.as_bytes())?;
-    let mut first = true;
-    for chunk in fragments {
-        for fragment in chunk {
-            out.write_all(if first { b"\"files\": [\n" } else { b",\n" })?;
-            first = false;
-            out.write_all(fragment.as_bytes())?;
-        }
-    }
-    out.write_all(if first { FILES.as_bytes() } else { b"\n  ]" })?;
-    let (_, after) = envelope(summary())?;
-    out.write_all(after.as_bytes())?;
-    out.write_all(b"\n")
+#[derive(Debug, Default)]
+pub struct JsonSink {
+    /// Whether a file entry was written.
+    any: bool,
 }
 
-/// Files rendered at once: enough to keep both cores busy, few enough to keep memory flat.
-const RENDER_CHUNK: usize = 512;
+const FILES: &str = "\"files\": []";
+
+/// The report's text before and after its (empty) file list.
+fn envelope(summary: Summary) -> std::io::Result<(String, String)> {
+    let envelope = JsonReport {
+        version: 1,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        files: Vec::new(),
+        summary,
+    };
+    let text = serde_json::to_string_pretty(&envelope).map_err(std::io::Error::other)?;
+    match text.split_once(FILES) {
+        Some((before, after)) => Ok((before.to_owned(), after.to_owned())),
+        None => Err(std::io::Error::other(
+            "the report envelope has no file list",
+        )),
+    }
+}
+
+impl Sink for JsonSink {
+    fn render(&self, file: &RedactedFile) -> Piece {
+        render_file(file).into()
+    }
+
+    fn begin(&mut self, _: &[InputError], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(envelope(Summary::default())?.0.as_bytes())
+    }
+
+    fn write(
+        &mut self,
+        piece: Piece,
+        _: Summary,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(if self.any { b",\n" } else { b"\"files\": [\n" })?;
+        self.any = true;
+        out.write_all(&piece.text)
+    }
+
+    fn finish(&mut self, end: &End<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.any { b"\n  ]" } else { FILES.as_bytes() })?;
+        out.write_all(envelope(end.summary)?.1.as_bytes())?;
+        out.write_all(b"\n")
+    }
+}
 
 /// One file's entry, pretty-printed at its depth in the report (two levels, four spaces).
 ///

@@ -6,13 +6,14 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::io::{Seek, Write as _};
 
 use quick_xml::Writer;
 use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::name::QName;
 
-use super::{RedactedFile, Run, fails_gate};
+use super::{End, Piece, RedactedFile, Sink, Summary, fails_gate};
 use crate::diagnostic::Diagnostic;
 use crate::source::InputError;
 
@@ -89,70 +90,147 @@ fn describe(path: &str, diagnostic: &Diagnostic) -> String {
     text
 }
 
-fn write_document(files: &[RedactedFile], run: Run<'_>) -> std::io::Result<Vec<u8>> {
-    let failing = |file: &RedactedFile| {
-        file.diagnostics
-            .iter()
-            .any(|diagnostic| fails_gate(diagnostic.severity, run.deny_warnings))
-    };
-    let tests = (files.len() + run.input_errors.len()).to_string();
-    let failures = files
-        .iter()
-        .filter(|file| failing(file))
-        .count()
-        .to_string();
-    let errors = run.input_errors.len().to_string();
+/// The JUnit document, written as the files arrive. Its first element carries the counts, which
+/// only the end of the run knows: the test cases go to an unnamed temporary file (memory only if
+/// none can be made) as they are rendered, and at the end the counts, the cases of unreadable
+/// inputs and the spilled cases are written in document order.
+pub struct JunitSink {
+    deny_warnings: bool,
+    /// Test cases of checked files so far.
+    cases: usize,
+    /// Of those, the ones that fail the gate.
+    failures: usize,
+    spill: Spill,
+}
 
+enum Spill {
+    File(std::io::BufWriter<std::fs::File>),
+    Memory(Vec<u8>),
+}
+
+impl JunitSink {
+    pub fn new(deny_warnings: bool) -> JunitSink {
+        let spill = match tempfile::tempfile() {
+            Ok(file) => Spill::File(std::io::BufWriter::with_capacity(64 * 1024, file)),
+            Err(_) => Spill::Memory(Vec::new()),
+        };
+        JunitSink {
+            deny_warnings,
+            cases: 0,
+            failures: 0,
+            spill,
+        }
+    }
+}
+
+/// A writer two elements deep (`testsuites`, `testsuite`) with nothing written yet, so what it
+/// writes is indented and led by a line break as it is in the whole document.
+fn writer_inside_the_suite() -> Writer<Vec<u8>> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    // Writing into a Vec cannot fail.
+    let _ = writer.write_event(Event::Start(BytesStart::new("testsuites")));
+    let _ = writer.write_event(Event::Start(BytesStart::new("testsuite")));
+    writer.get_mut().clear();
     writer
-        .create_element("testsuites")
-        .with_attribute(attribute("name", SUITE))
-        .with_attribute(attribute("tests", &tests))
-        .with_attribute(attribute("failures", &failures))
-        .with_attribute(attribute("errors", &errors))
+}
+
+fn write_error_case(writer: &mut Writer<Vec<u8>>, error: &InputError) -> std::io::Result<()> {
+    let message = error.to_string();
+    writer
+        .create_element("testcase")
+        .with_attribute(attribute("name", input_path(error)))
+        .with_attribute(attribute("classname", SUITE))
+        .with_attribute(attribute("time", "0"))
         .write_inner_content(|writer| {
             writer
-                .create_element("testsuite")
-                .with_attribute(attribute("name", SUITE))
-                .with_attribute(attribute("tests", &tests))
-                .with_attribute(attribute("failures", &failures))
-                .with_attribute(attribute("errors", &errors))
-                .with_attribute(attribute("skipped", "0"))
-                .with_attribute(attribute("time", "0"))
-                .write_inner_content(|writer| {
-                    for error in run.input_errors {
-                        let message = error.to_string();
-                        writer
-                            .create_element("testcase")
-                            .with_attribute(attribute("name", input_path(error)))
-                            .with_attribute(attribute("classname", SUITE))
-                            .with_attribute(attribute("time", "0"))
-                            .write_inner_content(|writer| {
-                                writer
-                                    .create_element("error")
-                                    .with_attribute(attribute("message", &message))
-                                    .with_attribute(attribute("type", "input"))
-                                    .write_text_content(BytesText::new(&sanitize(&message)))?;
-                                Ok(())
-                            })?;
-                    }
-                    for file in files {
-                        write_test_case(writer, file, run)?;
-                    }
-                    Ok(())
-                })?;
+                .create_element("error")
+                .with_attribute(attribute("message", &message))
+                .with_attribute(attribute("type", "input"))
+                .write_text_content(BytesText::new(&sanitize(&message)))?;
             Ok(())
         })?;
-    let mut bytes = writer.into_inner();
-    bytes.push(b'\n');
-    Ok(bytes)
+    Ok(())
+}
+
+impl Sink for JunitSink {
+    fn render(&self, file: &RedactedFile) -> Piece {
+        let mut writer = writer_inside_the_suite();
+        // Writing into a Vec cannot fail on I/O.
+        let _ = write_test_case(&mut writer, file, self.deny_warnings);
+        String::from_utf8(writer.into_inner())
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+            .into()
+    }
+
+    fn begin(&mut self, _: &[InputError], _: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        piece: Piece,
+        counts: Summary,
+        _: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        self.cases += 1;
+        if counts.errors > 0 || (self.deny_warnings && counts.warnings > 0) {
+            self.failures += 1;
+        }
+        match &mut self.spill {
+            Spill::File(file) => file.write_all(&piece.text),
+            Spill::Memory(bytes) => {
+                bytes.extend_from_slice(&piece.text);
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(&mut self, end: &End<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let tests = (self.cases + end.input_errors.len()).to_string();
+        let failures = self.failures.to_string();
+        let errors = end.input_errors.len().to_string();
+        let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        let mut suites = BytesStart::new("testsuites");
+        suites.push_attribute(attribute("name", SUITE));
+        suites.push_attribute(attribute("tests", &tests));
+        suites.push_attribute(attribute("failures", &failures));
+        suites.push_attribute(attribute("errors", &errors));
+        writer.write_event(Event::Start(suites))?;
+        let mut suite = BytesStart::new("testsuite");
+        suite.push_attribute(attribute("name", SUITE));
+        suite.push_attribute(attribute("tests", &tests));
+        suite.push_attribute(attribute("failures", &failures));
+        suite.push_attribute(attribute("errors", &errors));
+        suite.push_attribute(attribute("skipped", "0"));
+        suite.push_attribute(attribute("time", "0"));
+        writer.write_event(Event::Start(suite))?;
+        for error in end.input_errors {
+            write_error_case(&mut writer, error)?;
+        }
+        out.write_all(writer.get_ref())?;
+        writer.get_mut().clear();
+        match &mut self.spill {
+            Spill::File(file) => {
+                file.flush()?;
+                let file = file.get_mut();
+                file.seek(std::io::SeekFrom::Start(0))?;
+                std::io::copy(file, out)?;
+            }
+            Spill::Memory(bytes) => out.write_all(bytes)?,
+        }
+        writer.write_event(Event::End(BytesEnd::new("testsuite")))?;
+        writer.write_event(Event::End(BytesEnd::new("testsuites")))?;
+        let mut bytes = writer.into_inner();
+        bytes.push(b'\n');
+        out.write_all(&bytes)
+    }
 }
 
 fn write_test_case(
     writer: &mut Writer<Vec<u8>>,
     file: &RedactedFile,
-    run: Run<'_>,
+    deny_warnings: bool,
 ) -> std::io::Result<()> {
     let element = writer
         .create_element("testcase")
@@ -168,7 +246,7 @@ fn write_test_case(
         let mut other = String::new();
         for diagnostic in &file.diagnostics {
             let text = describe(&file.path, diagnostic);
-            if fails_gate(diagnostic.severity, run.deny_warnings) {
+            if fails_gate(diagnostic.severity, deny_warnings) {
                 writer
                     .create_element("failure")
                     .with_attribute(attribute("message", &diagnostic.message))
@@ -187,19 +265,6 @@ fn write_test_case(
         Ok(())
     })?;
     Ok(())
-}
-
-pub fn render(files: &[RedactedFile], run: Run<'_>) -> String {
-    match write_document(files, run) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()),
-        // Writing into memory cannot fail on I/O; an error here is a bug, reported in the output
-        // itself rather than by a panic.
-        Err(error) => format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{SUITE}\" tests=\"0\" failures=\"0\" errors=\"1\"><!-- {} --></testsuites>\n",
-            error.to_string().replace("--", "- -")
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Reports: one module per format behind one entry point. Every format receives the files only
-//! after `redact` has masked secret spans and scrubbed and neutralised every text, so no format
-//! can forget to.
+//! after `redact_file` has masked secret spans and scrubbed and neutralised every text, so no
+//! format can forget to.
 
 pub mod azure;
 pub mod github;
@@ -93,23 +93,9 @@ pub struct RedactedFile<'a> {
     pub notes: Vec<Cow<'a, Note>>,
 }
 
-/// Masks and scrubs every file of a report.
-///
-/// Only the human format shows source snippets; the others get no source at all (`with_sources`),
-/// which also spares them the masking work.
-pub fn redact(report: &Report, with_sources: bool) -> Vec<RedactedFile<'_>> {
-    redact_files(&report.files, with_sources)
-}
-
-/// `redact` for some of a report's files.
-pub fn redact_files(files: &[FileReport], with_sources: bool) -> Vec<RedactedFile<'_>> {
-    files
-        .par_iter()
-        .map(|file| redact_file(file, with_sources))
-        .collect()
-}
-
-/// `redact` for one file: the choke point between what a file holds and what any format shows.
+/// Masks, scrubs and neutralises one file: the choke point between what a file holds and what
+/// any format shows. Only the human format shows source snippets; the others get no source at
+/// all (`with_sources`), which also spares them the masking work.
 pub fn redact_file(file: &FileReport, with_sources: bool) -> RedactedFile<'_> {
     // Every secret value known for the file: from its tree, the environment and the
     // lexical scan (collected when the file was checked, see `secrets::collect`).
@@ -199,8 +185,8 @@ pub fn render_run(report: &Report, format: Format, style: Style, run: Run<'_>) -
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
-/// Writes a whole report in one format. The JSON report is streamed (its size grows with the
-/// number of files); the other formats are small enough to build first.
+/// Writes a whole report in one format, through the same sink as a streamed run: a chunk of
+/// files at a time is redacted and rendered in parallel, then written.
 pub fn write_run(
     report: &Report,
     format: Format,
@@ -208,24 +194,144 @@ pub fn write_run(
     run: Run<'_>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let summary = report.summary();
-    if format == Format::Json {
-        // Redacted and rendered a chunk at a time: the report of ten thousand files never has to
-        // exist twice.
-        return json::write_report(report, summary, out);
+    let mut sink = sink(format, style, run.deny_warnings);
+    sink.begin(run.input_errors, out)?;
+    for chunk in report.files.chunks(CHUNK) {
+        let pieces: Vec<(Piece, Summary)> = chunk
+            .par_iter()
+            .map(|file| {
+                let redacted = redact_file(file, sink.with_sources());
+                (sink.render(&redacted), Summary::of_file(file))
+            })
+            .collect();
+        for (piece, counts) in pieces {
+            sink.write(piece, counts, out)?;
+        }
     }
-    let files = redact(report, format == Format::Human);
-    let status = exit_status(report, run.deny_warnings, !run.input_errors.is_empty());
-    let text = match format {
-        Format::Json => return json::write(&files, summary, out),
-        Format::Human => human::render(&files, summary, style),
-        Format::Sarif => sarif::render(&files, run, status),
-        Format::Github => github::render(&files, run),
-        Format::Azure => azure::render(&files, summary, run, status),
-        Format::Junit => junit::render(&files, run),
-        Format::Gitlab => gitlab::render(&files),
+    let summary = report.summary();
+    sink.finish(
+        &End {
+            summary,
+            status: exit_status(report, run.deny_warnings, !run.input_errors.is_empty()),
+            input_errors: run.input_errors,
+        },
+        out,
+    )
+}
+
+/// Files redacted and rendered at once: enough to keep both cores busy, few enough that memory
+/// stays flat.
+pub const CHUNK: usize = 512;
+
+/// One file's part of a report, rendered on the thread that checked the file.
+#[derive(Debug, Default)]
+pub struct Piece {
+    /// UTF-8 text.
+    pub text: Vec<u8>,
+    /// Places in `text` (byte offsets, in order) where a value goes that is known only in report
+    /// order: SARIF's index of the result's rule, for the code given.
+    pub holes: Vec<(usize, crate::catalogue::Code)>,
+}
+
+impl From<String> for Piece {
+    fn from(text: String) -> Piece {
+        Piece {
+            text: text.into_bytes(),
+            holes: Vec::new(),
+        }
+    }
+}
+
+/// Appends a value pretty-printed by serde_json as it stands `indent` deep in a larger document:
+/// every line after the first is indented too (JSON strings hold no raw line break, so every line
+/// break is the printer's). Writing straight into `out` spares a copy and a re-indenting pass.
+pub(crate) fn push_pretty(out: &mut Vec<u8>, value: &impl serde::Serialize, indent: &str) {
+    out.extend_from_slice(indent.as_bytes());
+    let mut writer = Indented {
+        out,
+        indent: indent.as_bytes(),
     };
-    out.write_all(text.as_bytes())
+    // Serialising plain structs into memory cannot fail.
+    let _ = serde_json::to_writer_pretty(&mut writer, value);
+}
+
+/// A writer that indents what follows each line break.
+struct Indented<'a> {
+    out: &'a mut Vec<u8>,
+    indent: &'a [u8],
+}
+
+impl std::io::Write for Indented<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut rest = bytes;
+        while let Some(at) = memchr::memchr(b'\n', rest) {
+            self.out.extend_from_slice(&rest[..=at]);
+            self.out.extend_from_slice(self.indent);
+            rest = &rest[at + 1..];
+        }
+        self.out.extend_from_slice(rest);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What a report's end says about the whole run.
+#[derive(Debug, Clone, Copy)]
+pub struct End<'a> {
+    pub summary: Summary,
+    /// The run's exit status.
+    pub status: u8,
+    /// Every input that could not be checked, found before the files or while reading them.
+    pub input_errors: &'a [InputError],
+}
+
+/// A format as a run writes it: each file rendered on its own (in parallel, by `render`), written
+/// in report order, and only what the end of the document needs kept (counts, the rules that
+/// fired), so memory does not grow with the number of files.
+pub trait Sink: Sync {
+    /// Whether the format shows source snippets: files then keep their (masked) text.
+    fn with_sources(&self) -> bool {
+        false
+    }
+    fn render(&self, file: &RedactedFile) -> Piece;
+    /// Before the first file; `input_errors` are those known before any file was read.
+    fn begin(
+        &mut self,
+        input_errors: &[InputError],
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()>;
+    /// One file's piece, with the file's counts.
+    fn write(
+        &mut self,
+        piece: Piece,
+        counts: Summary,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()>;
+    /// An input that turned out unreadable when its turn came.
+    fn input_error(
+        &mut self,
+        _error: &InputError,
+        _out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self, end: &End<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+}
+
+/// The sink of a format.
+pub fn sink(format: Format, style: Style, deny_warnings: bool) -> Box<dyn Sink> {
+    match format {
+        Format::Human => Box::new(human::HumanSink::new(style)),
+        Format::Json => Box::new(json::JsonSink::default()),
+        Format::Sarif => Box::new(sarif::SarifSink::new(sarif::working_directory())),
+        Format::Github => Box::new(github::GithubSink),
+        Format::Azure => Box::new(azure::AzureSink),
+        Format::Junit => Box::new(junit::JunitSink::new(deny_warnings)),
+        Format::Gitlab => Box::new(gitlab::GitlabSink::default()),
+    }
 }
 
 /// Replaces each listed character by its escape, the shape of every CI command escaping (the

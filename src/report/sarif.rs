@@ -2,8 +2,8 @@
 //!
 //! Small hand-written serde structs rather than a SARIF crate: only the fields consumers use,
 //! and full control over `columnKind` and `helpUri`. The driver lists only the rules that fired
-//! (with the catalogue's title, explanation, fix and help URI); each result points at its rule
-//! by id and index. Artifact URIs are relative to `%SRCROOT%` (the directory the run started in,
+//! (with the catalogue's title, explanation, fix and help URI), in the order they first fired;
+//! each result points at its rule by id and index. Artifact URIs are relative to `%SRCROOT%` (the directory the run started in,
 //! in CI the checkout), percent-encoded; columns count Unicode code points, as ours do, and the
 //! end column is exclusive, as SARIF's is.
 
@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{RedactedFile, Run};
-use crate::catalogue::{CATALOGUE, Code, Severity};
+use super::{End, Piece, RedactedFile, Sink, Summary};
+use crate::catalogue::{Code, Severity};
 use crate::diagnostic::Diagnostic;
+use crate::source::InputError;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -29,14 +30,16 @@ struct Log {
     runs: Vec<SarifRun>,
 }
 
+/// The run's fields in the order they are written: the results as the files arrive, then what
+/// only the end of the run knows (the rules that fired, the exit status).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifRun {
+    original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
     tool: Tool,
     invocations: Vec<Invocation>,
-    original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
-    results: Vec<SarifResult>,
-    column_kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -65,7 +68,7 @@ struct ReportingDescriptor {
     default_configuration: Configuration,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct Text {
     text: String,
 }
@@ -121,7 +124,7 @@ struct PhysicalLocation {
     region: Region,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -247,8 +250,7 @@ fn is_absolute(path: &str) -> bool {
 
 fn result(
     diagnostic: &Diagnostic,
-    path: &str,
-    base: Option<&str>,
+    artifact_location: ArtifactLocation,
     rule_index: usize,
 ) -> SarifResult {
     // GitHub code scanning needs a region on every result; a finding about the whole file
@@ -291,7 +293,7 @@ fn result(
         message: Text { text: message },
         locations: vec![Location {
             physical_location: PhysicalLocation {
-                artifact_location: artifact_location(path, base),
+                artifact_location,
                 region,
             },
             logical_locations,
@@ -326,53 +328,71 @@ fn descriptor(code: Code) -> ReportingDescriptor {
     }
 }
 
-pub fn render(files: &[RedactedFile], run: Run<'_>, status: u8) -> String {
-    let base = std::env::current_dir()
+/// The working directory with `/` separators, the base absolute paths are made relative to.
+pub fn working_directory() -> Option<String> {
+    std::env::current_dir()
         .ok()
-        .map(|dir| dir.to_string_lossy().replace('\\', "/"));
-    render_with_base(files, run, status, base.as_deref())
+        .map(|dir| dir.to_string_lossy().replace('\\', "/"))
 }
 
-/// `render` with the working directory given, so tests are independent of where they run.
-pub fn render_with_base(
-    files: &[RedactedFile],
-    run: Run<'_>,
-    status: u8,
-    base: Option<&str>,
-) -> String {
-    // Only the rules that fired, in catalogue order, so the output is deterministic and small.
-    let fired: Vec<Code> = CATALOGUE
-        .iter()
-        .map(|rule| rule.code)
-        .filter(|code| {
-            files
-                .iter()
-                .flat_map(|file| &file.diagnostics)
-                .any(|diagnostic| diagnostic.code == *code)
-        })
-        .collect();
-    let results = files
-        .iter()
-        .flat_map(|file| {
-            file.diagnostics.iter().map(|diagnostic| {
-                let index = fired
-                    .iter()
-                    .position(|code| *code == diagnostic.code)
-                    .unwrap_or_default();
-                result(diagnostic, &file.path, base, index)
-            })
-        })
-        .collect();
-    let notifications = run
-        .input_errors
-        .iter()
-        .map(|error| Notification {
-            level: "error",
-            message: Text {
-                text: error.to_string(),
-            },
-        })
-        .collect();
+/// The SARIF log, written as the files arrive. Each result names its rule by index into the
+/// driver's rules, which lists the rules that fired in the order they first fired: the index is
+/// known when the result is written, and the list, written after the results, is all that is kept.
+pub struct SarifSink {
+    /// The working directory, for relative URIs (given, so tests do not depend on where they run).
+    base: Option<String>,
+    /// The rules that fired so far, in the order they first fired.
+    fired: Vec<Code>,
+    /// Whether a result was written.
+    any: bool,
+}
+
+impl SarifSink {
+    pub fn new(base: Option<String>) -> SarifSink {
+        SarifSink {
+            base,
+            fired: Vec::new(),
+            any: false,
+        }
+    }
+}
+
+/// Written where a result's rule index goes, and replaced by it in report order: no other text of
+/// a result can hold it, since a JSON string would have its quotes escaped.
+const RULE_INDEX_HOLE: &str = "\"ruleIndex\": 18446744073709551615";
+
+/// The results of one file, each pretty-printed at its depth in the log, with a hole for each
+/// rule index.
+fn render_file(file: &RedactedFile, base: Option<&str>) -> Piece {
+    let mut piece = Piece::default();
+    // The same for every result of the file.
+    let artifact = artifact_location(&file.path, base);
+    for diagnostic in &file.diagnostics {
+        let result = result(diagnostic, artifact.clone(), usize::MAX);
+        if !piece.text.is_empty() {
+            piece.text.extend_from_slice(b",\n");
+        }
+        let start = piece.text.len();
+        super::push_pretty(&mut piece.text, &result, RESULT_INDENT);
+        if let Some(found) = memchr::memmem::find(&piece.text[start..], RULE_INDEX_HOLE.as_bytes())
+        {
+            // Keep `"ruleIndex": `, drop the placeholder number.
+            let at = start + found + RULE_INDEX_HOLE.len() - PLACEHOLDER.len();
+            piece.text.drain(at..at + PLACEHOLDER.len());
+            piece.holes.push((at, diagnostic.code));
+        }
+    }
+    piece
+}
+
+/// The depth of a result in the log: `runs`, the run, `results`, four levels of two spaces.
+const RESULT_INDENT: &str = "        ";
+
+/// `usize::MAX`, the rule index a result is rendered with before its place is known.
+const PLACEHOLDER: &str = "18446744073709551615";
+
+/// The log with no results, split where the results go.
+fn envelope(tool: Tool, invocation: Invocation) -> std::io::Result<(String, String)> {
     let mut base_ids = BTreeMap::new();
     base_ids.insert(
         SRCROOT,
@@ -389,28 +409,105 @@ pub fn render_with_base(
         schema: SCHEMA,
         version: "2.1.0",
         runs: vec![SarifRun {
-            tool: Tool {
-                driver: Driver {
-                    name: env!("CARGO_PKG_NAME"),
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: INFORMATION_URI,
-                    rules: fired.into_iter().map(descriptor).collect(),
-                },
-            },
-            invocations: vec![Invocation {
-                execution_successful: run.input_errors.is_empty(),
-                exit_code: status,
-                tool_execution_notifications: notifications,
-            }],
             original_uri_base_ids: base_ids,
-            results,
             column_kind: "unicodeCodePoints",
+            results: Vec::new(),
+            tool,
+            invocations: vec![invocation],
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    let text = serde_json::to_string_pretty(&log).map_err(std::io::Error::other)?;
+    match text.split_once(RESULTS) {
+        Some((before, after)) => Ok((before.to_owned(), after.to_owned())),
+        None => Err(std::io::Error::other("the SARIF log has no results")),
+    }
+}
+
+const RESULTS: &str = "\"results\": []";
+
+fn tool(rules: Vec<ReportingDescriptor>) -> Tool {
+    Tool {
+        driver: Driver {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+            semantic_version: env!("CARGO_PKG_VERSION"),
+            information_uri: INFORMATION_URI,
+            rules,
+        },
+    }
+}
+
+impl Sink for SarifSink {
+    fn render(&self, file: &RedactedFile) -> Piece {
+        render_file(file, self.base.as_deref())
+    }
+
+    fn begin(&mut self, _: &[InputError], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let nothing_yet = Invocation {
+            execution_successful: true,
+            exit_code: 0,
+            tool_execution_notifications: Vec::new(),
+        };
+        // Everything before the results is the same whatever the run finds.
+        out.write_all(envelope(tool(Vec::new()), nothing_yet)?.0.as_bytes())
+    }
+
+    fn write(
+        &mut self,
+        piece: Piece,
+        _: Summary,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        if piece.text.is_empty() {
+            return Ok(());
+        }
+        out.write_all(if self.any {
+            b",\n"
+        } else {
+            b"\"results\": [\n"
+        })?;
+        self.any = true;
+        let mut written = 0;
+        for (at, code) in piece.holes {
+            out.write_all(&piece.text[written..at])?;
+            let index = match self.fired.iter().position(|fired| *fired == code) {
+                Some(index) => index,
+                None => {
+                    self.fired.push(code);
+                    self.fired.len() - 1
+                }
+            };
+            out.write_all(itoa::Buffer::new().format(index).as_bytes())?;
+            written = at;
+        }
+        out.write_all(&piece.text[written..])
+    }
+
+    fn finish(&mut self, end: &End<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.any {
+            b"\n      ]"
+        } else {
+            RESULTS.as_bytes()
+        })?;
+        let notifications = end
+            .input_errors
+            .iter()
+            .map(|error| Notification {
+                level: "error",
+                message: Text {
+                    text: error.to_string(),
+                },
+            })
+            .collect();
+        let invocation = Invocation {
+            execution_successful: end.input_errors.is_empty(),
+            exit_code: end.status,
+            tool_execution_notifications: notifications,
+        };
+        let rules = self.fired.iter().copied().map(descriptor).collect();
+        out.write_all(envelope(tool(rules), invocation)?.1.as_bytes())?;
+        out.write_all(b"\n")
+    }
 }
 
 #[cfg(test)]

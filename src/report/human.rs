@@ -364,7 +364,13 @@ pub fn probe_note(summary: &crate::probe::Summary) -> String {
         out.push_str("; ");
         out.push_str(&parts.join(", "));
     }
-    out.push_str(".\nNot proved by any probe: that the redirect URI is registered on the app (Authentication > Web), and that users can consent to the delegated Azure DevOps `user_impersonation` permission; the first sign-in through Appmixer tests both.\n");
+    out.push_str(".\n");
+    if let Some(registration) = &summary.registration {
+        out.push_str(&crate::registration::note(registration));
+    }
+    out.push_str(&crate::registration::not_proved(
+        summary.registration.as_ref(),
+    ));
     out
 }
 

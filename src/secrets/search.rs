@@ -132,13 +132,18 @@ impl Longest {
                 .entry(state)
                 .or_insert_with(|| self.longest_at(state));
             let end = index + 1;
-            let start = end - length;
-            match spans.last_mut() {
-                // Overlapping the previous occurrence: one range (adjacent ones stay apart, as two
-                // values written side by side are two occurrences).
-                Some(previous) if start < previous.end => previous.end = end,
-                _ => spans.push(start..end),
+            let mut start = end - length;
+            // Overlapping earlier occurrences become one range (adjacent ones stay apart, as two
+            // values written side by side are two occurrences). A long value can begin before a
+            // shorter one found earlier inside it, and so swallow several ranges: ends only grow,
+            // so those are the last ones, and each range is merged away once.
+            while let Some(previous) = spans.last()
+                && start < previous.end
+            {
+                start = start.min(previous.start);
+                spans.pop();
             }
+            spans.push(start..end);
         }
         spans
     }
@@ -210,6 +215,15 @@ mod tests {
             ("é secret-é-value é", &["secret-é-value"]),
             ("short ab ab", &["ab", "  padded-value  "]),
             ("  padded-value", &["ab", "  padded-value  "]),
+            // A value that begins before shorter values found inside it first.
+            (
+                "`LEAKnested/legacy` twice",
+                &["nested", "LEAKnested/legacy"],
+            ),
+            (
+                "x wxyzABCD-efgh-ijklmnop y",
+                &["ABCD-e", "fgh-ij", "wxyzABCD-efgh-ijklmnop"],
+            ),
             ("", &["abcdefgh"]),
             ("nothing here", &[]),
         ];

@@ -334,6 +334,7 @@ fn check_document(
                 node: root,
                 entries,
                 in_sequence: false,
+                index: std::cell::OnceCell::new(),
             },
             options,
             report,
@@ -357,6 +358,7 @@ fn check_document(
                             node: item,
                             entries,
                             in_sequence: true,
+                            index: std::cell::OnceCell::new(),
                         },
                         options,
                         report,
@@ -408,6 +410,9 @@ struct RecordAt<'a> {
     entries: &'a [document::Entry],
     /// Whether the record is an item of a list of records.
     in_sequence: bool,
+    /// Each key's first entry, built on the first lookup in a mapping too large to scan per
+    /// finding (a hostile file may hold 100,000 keys, each with a finding).
+    index: std::cell::OnceCell<std::collections::HashMap<&'a str, (&'a document::Entry, usize)>>,
 }
 
 impl RecordAt<'_> {
@@ -421,8 +426,29 @@ impl RecordAt<'_> {
     }
 
     /// A key of this record (its first occurrence), or the record itself when the key is absent.
+    /// A key's first entry, and how many times the key appears.
+    fn entry(&self, key: &str) -> Option<(&document::Entry, usize)> {
+        if self.entries.len() <= 16 {
+            let mut found = self.entries.iter().filter(|entry| entry.key == key);
+            let first = found.next()?;
+            return Some((first, 1 + found.count()));
+        }
+        let index = self.index.get_or_init(|| {
+            let mut index: std::collections::HashMap<&str, (&document::Entry, usize)> =
+                std::collections::HashMap::with_capacity(self.entries.len());
+            for entry in self.entries {
+                index
+                    .entry(entry.key.as_str())
+                    .and_modify(|(_, count)| *count += 1)
+                    .or_insert((entry, 1));
+            }
+            index
+        });
+        index.get(key).copied()
+    }
+
     fn locate(&self, key: &str, on_key: bool) -> Location {
-        match self.entries.iter().find(|entry| entry.key == key) {
+        match self.entry(key).map(|(entry, _)| entry) {
             Some(entry) => Location::new(
                 self.source,
                 self.document,
@@ -440,9 +466,8 @@ impl RecordAt<'_> {
     /// The source edits of a fix of `key`'s value (or name), when the key appears once and its
     /// value was written literally.
     fn fix(&self, key: &str, fix: &crate::fix::ValueFix, literal: bool) -> Option<crate::fix::Fix> {
-        let mut found = self.entries.iter().filter(|entry| entry.key == key);
-        let entry = found.next()?;
-        if found.next().is_some() {
+        let (entry, count) = self.entry(key)?;
+        if count > 1 {
             return None;
         }
         let renames_to = match fix.target {

@@ -439,3 +439,38 @@ fn apply_needs_files_and_a_usable_api_url() {
     }
     assert!(fake.requests().is_empty());
 }
+
+/// The commands the README's live Backoffice section shows (the everyday three and the CI
+/// examples) are commands the binary takes.
+#[test]
+fn the_readme_examples_parse() {
+    use clap::Parser;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme.find("## The live Backoffice").expect("the section");
+    let end = start
+        + readme[start..]
+            .find("\n## CI gate")
+            .expect("the next section");
+    let commands: Vec<&str> = readme[start..end]
+        .lines()
+        .map(str::trim)
+        .filter_map(|line| {
+            line.strip_prefix("run: ")
+                .or_else(|| line.strip_prefix("- "))
+                .or(Some(line))
+        })
+        .filter(|line| line.starts_with("connector-lint "))
+        .collect();
+    assert!(commands.len() >= 6, "{commands:?}");
+    assert!(
+        commands[0].contains("--dry-run"),
+        "the dry run comes first: {commands:?}"
+    );
+    for command in commands {
+        let words = command.split_whitespace();
+        if let Err(error) = connector_lint::cli::Cli::try_parse_from(words) {
+            panic!("`{command}` does not parse: {error}");
+        }
+    }
+}

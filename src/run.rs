@@ -594,21 +594,28 @@ pub fn style_for(args: &CheckArgs, to_terminal: bool) -> Style {
     } else {
         Graphics::Ascii
     };
-    let width = if to_terminal {
-        terminal_width().unwrap_or(100)
-    } else {
-        100
-    };
     Style {
         graphics,
         color,
         links: false,
-        width,
+        width: to_terminal
+            .then(|| terminal_width(std::env::var("COLUMNS").ok().as_deref()))
+            .flatten(),
     }
 }
 
-fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS").ok()?.parse().ok()
+/// The width to wrap to on a terminal: `COLUMNS` when it is a number of columns (a user's
+/// override), else what the terminal says. A terminal that cannot say is left to wrap itself
+/// rather than be wrapped at a guess that may be wider than it.
+fn terminal_width(columns: Option<&str>) -> Option<usize> {
+    columns
+        .and_then(|columns| columns.trim().parse::<usize>().ok())
+        .filter(|width| *width > 0)
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(terminal_size::Width(width), _)| usize::from(width))
+                .filter(|width| *width > 0)
+        })
 }
 
 /// Writes the report to `--output` or standard output: 0, or 2 having said why it could not.

@@ -223,3 +223,187 @@ fn a_run_that_checks_nothing_does_not_pass() {
         .write_stdin(with_one));
     assert_eq!(result.status, 0, "{}{}", result.stdout, result.stderr);
 }
+
+/// Two files whose help holds a long URL (`redirect-uri/mismatch`) and a command in backticks
+/// (`load/not-utf8`), written into `dir`; the arguments that check them.
+fn files_with_long_help(dir: &std::path::Path) -> Vec<String> {
+    let mismatch = dir.join("mismatch.yaml");
+    std::fs::write(
+        &mismatch,
+        "clientId: 3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\nclientSecret: ${S}\nredirectUri: https://api.other.appmixer.cloud/auth/azuredevops/callback\n",
+    )
+    .unwrap();
+    let utf16 = dir.join("utf16.yaml");
+    let text: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("clientId: x\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(&utf16, text).unwrap();
+    [
+        "check",
+        "--color",
+        "never",
+        "--api-url",
+        "https://api.acme.appmixer.cloud",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain([&mismatch, &utf16].map(|path| path.display().to_string()))
+    .collect()
+}
+
+const LONG_URL: &str = "`https://api.acme.appmixer.cloud/auth/azuredevops/callback`";
+const COMMAND: &str = "`iconv -f UTF-16 -t UTF-8`.";
+
+/// The help blocks of a human report: each `help:` line with the lines that continue it.
+fn help_blocks(report: &str) -> Vec<Vec<&str>> {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    let mut in_help = false;
+    for line in report.lines() {
+        if line.trim_start().starts_with("help:") {
+            blocks.push(vec![line]);
+            in_help = true;
+        } else if in_help && line.starts_with("        ") && !line.trim().is_empty() {
+            blocks.last_mut().unwrap().push(line);
+        } else {
+            in_help = false;
+        }
+    }
+    blocks
+}
+
+/// Runs the binary with its standard output on a pseudo-terminal `columns` wide (standard error a
+/// pipe), and returns what the terminal received.
+#[cfg(unix)]
+fn run_on_terminal(columns: u16, env: &[(&str, &str)], args: &[String]) -> String {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (-1, -1);
+    let size = libc::winsize {
+        ws_row: 50,
+        ws_col: columns,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two descriptors it opened into the two integers, and only reads the
+    // window size it is given.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and are owned by nobody else.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_connector-lint"))
+        .env_clear()
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::from(slave))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut terminal = std::fs::File::from(master);
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    // Once the child has exited, reading the master side fails (EIO on Linux) or ends.
+    while let Ok(read @ 1..) = terminal.read(&mut buffer) {
+        received.extend_from_slice(&buffer[..read]);
+    }
+    child.wait().expect("the binary ends");
+    String::from_utf8_lossy(&received).replace("\r\n", "\n")
+}
+
+/// On a terminal, help wraps to the terminal's width (asked of the terminal, or `COLUMNS` when
+/// set), at spaces only: a URL and a command in backticks stay whole on one line.
+#[cfg(unix)]
+#[test]
+fn help_wraps_to_the_terminal_and_never_inside_a_url_or_a_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = files_with_long_help(dir.path());
+    let secret = ("S", "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a");
+    for (terminal, columns, width) in [
+        (70, None, 70),
+        (120, None, 120),
+        // `COLUMNS` overrides what the terminal says.
+        (200, Some("70"), 70),
+        (40, Some("120"), 120),
+    ] {
+        let mut env = vec![secret];
+        if let Some(columns) = columns {
+            env.push(("COLUMNS", columns));
+        }
+        let report = run_on_terminal(terminal, &env, &args);
+        let blocks = help_blocks(&report);
+        assert_eq!(blocks.len(), 2, "{width}: {report}");
+        // The first help (230 characters) wraps at 120 columns as at 70; the second (101) only
+        // at 70.
+        for (index, block) in blocks.iter().enumerate() {
+            assert_eq!(
+                block.len() > 1,
+                index == 0 || width < 100,
+                "{width}: {block:#?}"
+            );
+            for line in block {
+                assert!(
+                    line.chars().count() <= width,
+                    "{width}: {} columns: {line}",
+                    line.chars().count()
+                );
+            }
+        }
+        for whole in [LONG_URL, COMMAND] {
+            assert!(
+                blocks.iter().flatten().any(|line| line.contains(whole)),
+                "{width}: {whole} broken: {blocks:#?}"
+            );
+        }
+        assert!(!report.contains(secret.1), "{report}");
+    }
+}
+
+/// Not on a terminal (a file, a pipe, a CI log), nothing wraps, whatever `COLUMNS` says: each
+/// message and help is one line.
+#[test]
+fn help_is_not_wrapped_off_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = files_with_long_help(dir.path());
+    for columns in [None, Some("40"), Some("120")] {
+        let mut command = binary();
+        command
+            .env("S", "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a")
+            .args(&args);
+        if let Some(columns) = columns {
+            command.env("COLUMNS", columns);
+        }
+        let result = run(&mut command);
+        assert_eq!(result.status, 1, "{}", result.stderr);
+        let blocks = help_blocks(&result.stdout);
+        assert_eq!(blocks.len(), 2, "{}", result.stdout);
+        assert!(
+            blocks.iter().all(|block| block.len() == 1),
+            "{columns:?}: {blocks:#?}"
+        );
+        assert!(
+            blocks[0][0].ends_with("(or `APPMIXER_API_URL`).") && blocks[0][0].contains(LONG_URL),
+            "{}",
+            blocks[0][0]
+        );
+        assert!(blocks[1][0].ends_with(COMMAND), "{}", blocks[1][0]);
+        // The headline is one line too.
+        assert!(
+            result
+                .stdout
+                .lines()
+                .any(|line| line.contains("`redirectUri` is `")
+                    && line.ends_with("/auth/azuredevops/callback`")),
+            "{}",
+            result.stdout
+        );
+    }
+}

@@ -32,19 +32,19 @@ const STYLES: &[Style] = &[
         graphics: Graphics::Unicode,
         color: true,
         links: false,
-        width: 80,
+        width: Some(80),
     },
     Style {
         graphics: Graphics::Ascii,
         color: false,
         links: false,
-        width: 100,
+        width: None,
     },
     Style {
         graphics: Graphics::Narrated,
         color: false,
         links: false,
-        width: 60,
+        width: Some(60),
     },
 ];
 

@@ -99,10 +99,16 @@ fn render_one(shown: &Shown<'_>, style: Style, out: &mut String) {
                 (_, true) => GraphicalTheme::ascii(),
                 (_, false) => GraphicalTheme::none(),
             };
-            GraphicalReportHandler::new_themed(theme)
+            let handler = GraphicalReportHandler::new_themed(theme)
                 .with_links(style.links)
-                .with_width(style.width)
-                .render_report(out, shown)
+                .with_break_words(false)
+                .with_word_separator(super::wrap::separator())
+                .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+            match style.width {
+                Some(width) => handler.with_width(width),
+                None => handler.with_wrap_lines(false),
+            }
+            .render_report(out, shown)
         }
     };
     if result.is_err() {

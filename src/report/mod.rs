@@ -10,6 +10,7 @@ pub mod json;
 pub mod junit;
 pub mod redact;
 pub mod sarif;
+pub mod wrap;
 
 use std::borrow::Cow;
 
@@ -66,7 +67,9 @@ pub struct Style {
     pub color: bool,
     /// Terminal hyperlinks; only ever on a terminal.
     pub links: bool,
-    pub width: usize,
+    /// The columns messages and help wrap to (at spaces, `wrap`); `None` (not a terminal: a file,
+    /// a pipe, a CI log) leaves each on one line.
+    pub width: Option<usize>,
 }
 
 impl Default for Style {
@@ -75,7 +78,7 @@ impl Default for Style {
             graphics: Graphics::Ascii,
             color: false,
             links: false,
-            width: 100,
+            width: None,
         }
     }
 }

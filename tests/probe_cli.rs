@@ -335,6 +335,46 @@ fn blocked_by_policy_is_inconclusive() {
     );
 }
 
+/// A probe without a verdict exits 3, which fails an Azure Pipelines script step: the task's
+/// result says Failed too, with the reason, instead of a success with issues the step contradicts.
+/// The exit statuses stay as they are.
+#[test]
+fn azure_fails_the_task_when_the_probe_reaches_no_verdict() {
+    let blocked = || {
+        FakeEntra::scripted(
+            Reply::discovery(),
+            Reply::fixture(400, "token-400-AADSTS53003-conditional-access.json"),
+        )
+    };
+    let proved = || FakeEntra::scripted(Reply::discovery(), Reply::token());
+    for (fake, extra, status, complete) in [
+        (
+            blocked(),
+            &[][..],
+            3,
+            "##vso[task.complete result=Failed;]connector-lint: 1 file checked, 0 errors, 1 warning; a probe reached no verdict (exit status 3)",
+        ),
+        // Under `--deny-warnings` the inconclusive warning is exit 1, failed as well.
+        (
+            blocked(),
+            &["--deny-warnings"][..],
+            1,
+            "##vso[task.complete result=Failed;]connector-lint: 1 file checked, 0 errors, 1 warning",
+        ),
+        // A probe that proves the record: exit 0, and the task succeeds.
+        (
+            proved(),
+            &[][..],
+            0,
+            "##vso[task.complete result=Succeeded;]connector-lint: 1 file checked, 0 errors, 0 warnings",
+        ),
+    ] {
+        let run = probe(&fake, "record.yaml", "azure", extra);
+        assert_eq!(run.status, status, "{}{}", run.stdout, run.stderr);
+        assert_eq!(run.stdout.lines().last(), Some(complete), "{}", run.stdout);
+    }
+}
+
 #[test]
 fn unknown_code_is_unexpected_and_shown() {
     let run = expect_token_outcome(

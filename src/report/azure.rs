@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use super::{End, Piece, RedactedFile, Sink, Summary};
+use super::{End, Piece, RedactedFile, Sink, Summary, count};
 use crate::catalogue::Severity;
 use crate::source::InputError;
 
@@ -37,22 +37,23 @@ pub fn escape_property(value: &str) -> String {
     )
 }
 
-/// The task result for the run's exit status: a failing run fails the task even when the
-/// script step ignores the exit status; a run with only warnings (or an inconclusive probe)
-/// succeeds with issues.
+/// The task result for the run's exit status, so the two never disagree: every status but 0
+/// fails a script step, and so fails the task (also when the step ignores the exit status); a
+/// run that passes with warnings succeeds with issues.
 fn result(status: u8, summary: Summary) -> &'static str {
     match status {
         0 if summary.warnings == 0 => "Succeeded",
-        0 | 3 => "SucceededWithIssues",
+        0 => "SucceededWithIssues",
         _ => "Failed",
     }
 }
 
-fn plural(count: usize, word: &str) -> String {
-    if count == 1 {
-        format!("{count} {word}")
-    } else {
-        format!("{count} {word}s")
+/// Why the task failed, when the counts alone do not say: the statuses other than 1.
+fn reason(status: u8) -> &'static str {
+    match status {
+        2 => "; an input could not be checked (exit status 2)",
+        3 => "; a probe reached no verdict (exit status 3)",
+        _ => "",
     }
 }
 
@@ -107,10 +108,11 @@ impl Sink for AzureSink {
             "##vso[task.complete result={};]{}\n",
             result(end.status, summary),
             escape_data(&format!(
-                "connector-lint: {} checked, {}, {}",
-                plural(summary.files, "file"),
-                plural(summary.errors, "error"),
-                plural(summary.warnings, "warning")
+                "connector-lint: {} checked, {}, {}{}",
+                count(summary.files, "file"),
+                count(summary.errors, "error"),
+                count(summary.warnings, "warning"),
+                reason(end.status)
             ))
         );
         out.write_all(line.as_bytes())
@@ -181,7 +183,9 @@ mod tests {
         };
         assert_eq!(result(0, Summary::default()), "Succeeded");
         assert_eq!(result(0, warnings), "SucceededWithIssues");
-        assert_eq!(result(3, Summary::default()), "SucceededWithIssues");
+        // A probe without a verdict exits 3, which fails the step: the task fails with it.
+        assert_eq!(result(3, Summary::default()), "Failed");
+        assert_eq!(result(3, warnings), "Failed");
         assert_eq!(result(1, warnings), "Failed");
         assert_eq!(result(2, Summary::default()), "Failed");
     }

@@ -32,7 +32,7 @@ pub struct Note {
 /// Everything known about one checked file.
 #[derive(Debug)]
 pub struct FileReport {
-    /// The path as given or found, with `/` separators; `-` for standard input.
+    /// The path shown for the file (`source::shown_path`); `-` for standard input.
     pub path: String,
     /// The text, for snippets; masked by the report layer before it is shown.
     pub source: Option<SourceText>,

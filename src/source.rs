@@ -31,7 +31,7 @@ impl Format {
 /// One input the user named (or found under a directory the user named).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// A file; `display` is the path as given or found, with `/` separators. `walked`: found
+    /// A file; `display` is the path shown for it (`shown_path`). `walked`: found
     /// under a directory the user named, rather than named itself.
     File {
         path: PathBuf,
@@ -82,13 +82,54 @@ pub enum InputError {
     OnlyUnrelated(usize),
 }
 
-fn display_path(path: &Path) -> String {
+fn slashed(path: &Path) -> String {
     let text = path.to_string_lossy();
     if std::path::MAIN_SEPARATOR == '/' {
         text.into_owned()
     } else {
         text.replace(std::path::MAIN_SEPARATOR, "/")
     }
+}
+
+/// The path every format shows for an input (and its input errors quote), made here once so the
+/// formats cannot disagree: `/` separators; leading `./` left out (any number of them, `.\` on
+/// Windows); an absolute path under the working directory (any of `cwd`: the directory as the
+/// system and as the shell name it) relative to it; any other path as given. SARIF's artifact
+/// URI is this path, percent-encoded.
+pub fn shown_path(path: &Path, cwd: &[PathBuf]) -> String {
+    if path.is_absolute()
+        && let Some(rest) = cwd.iter().find_map(|dir| path.strip_prefix(dir).ok())
+        && rest.components().next().is_some()
+        && rest
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)))
+    {
+        return slashed(rest);
+    }
+    let text = slashed(path);
+    let mut rest = text.as_str();
+    while let Some(after) = rest.strip_prefix("./") {
+        rest = after.trim_start_matches('/');
+    }
+    if rest.is_empty() || rest.len() == text.len() {
+        text
+    } else {
+        rest.to_owned()
+    }
+}
+
+/// The working directory as the system gives it and, when it is the same directory by another
+/// name (a symbolic link on the way), as the shell gives it in `PWD`: absolute paths typed from
+/// `$PWD` are under the one, `current_dir` is the other.
+fn working_directories() -> Vec<PathBuf> {
+    let Ok(physical) = std::env::current_dir() else {
+        return Vec::new();
+    };
+    let logical = std::env::var_os("PWD")
+        .map(PathBuf::from)
+        .filter(|pwd| pwd.is_absolute() && *pwd != physical)
+        .filter(|pwd| pwd.canonicalize().ok() == physical.canonicalize().ok());
+    std::iter::once(physical).chain(logical).collect()
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
@@ -118,9 +159,10 @@ pub fn collect_inputs_excluding(
     stdin_format: Format,
     exclude: Exclude<'_>,
 ) -> (Vec<Input>, Vec<InputError>) {
+    let cwd = working_directories();
     let expanded: Vec<Expansion> = paths
         .par_iter()
-        .map(|given| expand(given, stdin_format, exclude))
+        .map(|given| expand(given, stdin_format, exclude, &cwd))
         .collect();
     let mut inputs = Vec::with_capacity(expanded.len());
     let mut errors = Vec::new();
@@ -145,48 +187,55 @@ enum Expansion {
     Directory(Vec<Input>, Vec<InputError>),
 }
 
-fn expand(given: &str, stdin_format: Format, exclude: Exclude<'_>) -> Expansion {
+fn expand(given: &str, stdin_format: Format, exclude: Exclude<'_>, cwd: &[PathBuf]) -> Expansion {
     if given == "-" {
         return Expansion::Input(Input::Stdin {
             format: stdin_format,
         });
     }
     let path = PathBuf::from(given);
+    let shown = || shown_path(&path, cwd);
     let metadata = match fs::metadata(&path) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            return Expansion::Error(InputError::Missing(given.to_owned()));
+            return Expansion::Error(InputError::Missing(shown()));
         }
         Err(error) => {
             return Expansion::Error(InputError::Unreadable {
-                path: given.to_owned(),
+                path: shown(),
                 reason: error.to_string(),
             });
         }
     };
     if metadata.is_dir() {
         let mut errors = Vec::new();
-        let found = walk_directory(&path, &mut errors, exclude);
+        let found = walk_directory(&path, &mut errors, exclude, cwd);
         if found.is_empty() {
-            errors.push(InputError::NoConfigFiles(given.to_owned()));
+            errors.push(InputError::NoConfigFiles(shown()));
         }
         Expansion::Directory(found, errors)
     } else if !metadata.is_file() {
-        Expansion::Error(InputError::NotAFile(given.to_owned()))
+        Expansion::Error(InputError::NotAFile(shown()))
     } else {
         match Format::from_path(&path) {
             Some(format) => Expansion::Input(Input::File {
-                display: display_path(&path),
+                display: shown(),
                 path,
                 format,
                 walked: false,
             }),
-            None => Expansion::Error(InputError::UnknownExtension(given.to_owned())),
+            None => Expansion::Error(InputError::UnknownExtension(shown())),
         }
     }
 }
 
-fn walk_directory(root: &Path, errors: &mut Vec<InputError>, exclude: Exclude<'_>) -> Vec<Input> {
+fn walk_directory(
+    root: &Path,
+    errors: &mut Vec<InputError>,
+    exclude: Exclude<'_>,
+    cwd: &[PathBuf],
+) -> Vec<Input> {
+    let display_path = |path: &Path| shown_path(path, cwd);
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
@@ -196,10 +245,7 @@ fn walk_directory(root: &Path, errors: &mut Vec<InputError>, exclude: Exclude<'_
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error
-                    .path()
-                    .map(display_path)
-                    .unwrap_or_else(|| display_path(root));
+                let path = display_path(error.path().unwrap_or(root));
                 errors.push(InputError::Unreadable {
                     path,
                     reason: error.to_string(),
@@ -534,6 +580,54 @@ fn count_chars(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_paths_drop_leading_dots_and_the_working_directory() {
+        let cwd = [PathBuf::from("/work/repo"), PathBuf::from("/home/me/repo")];
+        for (given, shown) in [
+            ("./config/a.yaml", "config/a.yaml"),
+            ("././config/a.yaml", "config/a.yaml"),
+            (".//./config/a.yaml", "config/a.yaml"),
+            ("config/a.yaml", "config/a.yaml"),
+            ("config/./a.yaml", "config/./a.yaml"),
+            ("../other/a.yaml", "../other/a.yaml"),
+            ("./../other/a.yaml", "../other/a.yaml"),
+            (".hidden.yaml", ".hidden.yaml"),
+            ("..yaml", "..yaml"),
+            ("/work/repo/config/a.yaml", "config/a.yaml"),
+            ("/work/repo/./config/a.yaml", "config/a.yaml"),
+            ("/home/me/repo/a.yaml", "a.yaml"),
+            // Not under it: as given.
+            ("/work/repository/a.yaml", "/work/repository/a.yaml"),
+            ("/work/repo/../other/a.yaml", "/work/repo/../other/a.yaml"),
+            ("/elsewhere/a.yaml", "/elsewhere/a.yaml"),
+            ("/work/repo", "/work/repo"),
+            (".", "."),
+            ("./", "./"),
+            ("", ""),
+        ] {
+            assert_eq!(shown_path(Path::new(given), &cwd), shown, "{given}");
+        }
+        assert_eq!(
+            shown_path(Path::new("/work/repo/a.yaml"), &[]),
+            "/work/repo/a.yaml"
+        );
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn shown_paths_on_windows_use_slashes() {
+        let cwd = [PathBuf::from(r"C:\work\repo")];
+        assert_eq!(
+            shown_path(Path::new(r".\config\a.yaml"), &cwd),
+            "config/a.yaml"
+        );
+        assert_eq!(
+            shown_path(Path::new(r"C:\work\repo\a.yaml"), &cwd),
+            "a.yaml"
+        );
+        assert_eq!(shown_path(Path::new(r"D:\a.yaml"), &cwd), "D:/a.yaml");
+    }
 
     #[test]
     fn positions_count_characters_and_lines() {

@@ -507,7 +507,7 @@ fn a_fifo_is_refused_or_skipped_and_never_opened() {
     assert_no_crash(&shown, "the walk");
     let report: serde_json::Value = serde_json::from_str(&shown.stdout).expect("JSON");
     assert_eq!(report["summary"]["files"], 1, "{}", shown.stdout);
-    assert_eq!(report["files"][0]["path"], "./azdo.yaml");
+    assert_eq!(report["files"][0]["path"], "azdo.yaml");
 }
 
 /// Character devices: `/dev/zero` and `/dev/urandom` never end, `/dev/null` is empty. Named as
@@ -608,7 +608,7 @@ fn a_dangling_link_in_a_walk_is_an_input_error() {
         assert_no_crash(&shown, format);
         assert_eq!(shown.status, 2, "{format}: {}", shown.stderr);
         assert!(
-            shown.stderr.contains("`./prod.yaml` cannot be read"),
+            shown.stderr.contains("`prod.yaml` cannot be read"),
             "{format}: {}",
             shown.stderr
         );

@@ -407,3 +407,115 @@ fn help_is_not_wrapped_off_a_terminal() {
         );
     }
 }
+
+/// The path each format names the file by, read the way each consumer reads it.
+fn paths_in(format: &str, report: &str) -> Vec<String> {
+    let field = |line: &str, start: &str, end: char| {
+        line.split_once(start)
+            .and_then(|(_, rest)| rest.split(end).next())
+            .map(str::to_owned)
+    };
+    match format {
+        "human" => report
+            .lines()
+            .filter_map(|line| field(line, "-[", ':'))
+            .collect(),
+        "json" => {
+            let report: serde_json::Value = serde_json::from_str(report).expect("JSON");
+            report["files"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|file| file["path"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        }
+        "sarif" => {
+            let log: serde_json::Value = serde_json::from_str(report).expect("SARIF");
+            log["runs"][0]["results"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|result| {
+                    let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+                    let uri = artifact["uri"].as_str().unwrap_or_default();
+                    match artifact["uriBaseId"].as_str() {
+                        Some("%SRCROOT%") => uri.to_owned(),
+                        // Percent-decoded: the paths in this test need no other decoding.
+                        _ => uri.trim_start_matches("file://").replace("%20", " "),
+                    }
+                })
+                .collect()
+        }
+        "github" => report
+            .lines()
+            .filter_map(|line| field(line, "file=", ','))
+            .collect(),
+        "azure" => report
+            .lines()
+            .filter_map(|line| field(line, "sourcepath=", ';'))
+            .collect(),
+        "junit" => report
+            .lines()
+            .filter(|line| line.trim_start().starts_with("<testcase"))
+            .filter_map(|line| field(line, "name=\"", '"'))
+            .collect(),
+        "gitlab" => {
+            let issues: serde_json::Value = serde_json::from_str(report).expect("Code Quality");
+            issues
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|issue| {
+                    issue["location"]["path"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+                .collect()
+        }
+        other => panic!("no format {other}"),
+    }
+}
+
+/// One path normalisation for every format: a leading `./` dropped, an absolute path under the
+/// working directory shown relative to it, any other path as given.
+#[test]
+fn every_format_names_a_file_by_the_same_path() {
+    let work = tempfile::tempdir().unwrap();
+    // Canonical, so that the working directory the binary sees is this very text.
+    let root = work.path().canonicalize().unwrap();
+    std::fs::create_dir(root.join("config")).unwrap();
+    // An error and a warning, so that every format names the file at least once.
+    let record = "clientId: not-a-guid\nclientSecret: ${S}\nscope: x\n";
+    std::fs::write(root.join("config/azdo.yaml"), record).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().canonicalize().unwrap().join("azdo.yaml");
+    std::fs::write(&outside, record).unwrap();
+    let inside = root.join("config/azdo.yaml").display().to_string();
+    let outside = outside.display().to_string();
+    for (given, shown) in [
+        (".", "config/azdo.yaml"),
+        ("./config", "config/azdo.yaml"),
+        ("./config/azdo.yaml", "config/azdo.yaml"),
+        ("././/config/azdo.yaml", "config/azdo.yaml"),
+        ("config/azdo.yaml", "config/azdo.yaml"),
+        (inside.as_str(), "config/azdo.yaml"),
+        (outside.as_str(), outside.as_str()),
+    ] {
+        for format in [
+            "human", "json", "sarif", "github", "azure", "junit", "gitlab",
+        ] {
+            let result = run(binary()
+                .current_dir(&root)
+                .env("S", "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a")
+                .args(["check", given, "--format", format]));
+            assert_eq!(result.status, 1, "{given} {format}: {}", result.stderr);
+            let paths = paths_in(format, &result.stdout);
+            assert!(!paths.is_empty(), "{given} {format}: {}", result.stdout);
+            assert!(
+                paths.iter().all(|path| path == shown),
+                "{given} {format}: {paths:?} instead of {shown}"
+            );
+        }
+    }
+}

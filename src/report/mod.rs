@@ -329,7 +329,7 @@ pub fn sink(format: Format, style: Style, deny_warnings: bool) -> Box<dyn Sink> 
     match format {
         Format::Human => Box::new(human::HumanSink::new(style)),
         Format::Json => Box::new(json::JsonSink::default()),
-        Format::Sarif => Box::new(sarif::SarifSink::new(sarif::working_directory())),
+        Format::Sarif => Box::new(sarif::SarifSink::default()),
         Format::Github => Box::new(github::GithubSink),
         Format::Azure => Box::new(azure::AzureSink),
         Format::Junit => Box::new(junit::JunitSink::new(deny_warnings)),

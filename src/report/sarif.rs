@@ -178,10 +178,11 @@ fn encode_path(path: &str) -> String {
     out
 }
 
-/// The artifact location of a reported path: relative to `%SRCROOT%` when the path is relative
-/// (or absolute but under `base`, the working directory); an absolute `file:` URI otherwise;
-/// a description without a URI for standard input, which has no file.
-fn artifact_location(path: &str, base: Option<&str>) -> ArtifactLocation {
+/// The artifact location of a reported path, which is the path every format shows
+/// (`source::shown_path`: relative to the working directory when it is under it): relative to
+/// `%SRCROOT%` when relative, an absolute `file:` URI otherwise, percent-encoded either way; a
+/// description without a URI for standard input, which has no file.
+fn artifact_location(path: &str) -> ArtifactLocation {
     if path == "-" {
         return ArtifactLocation {
             uri: None,
@@ -201,41 +202,23 @@ fn artifact_location(path: &str, base: Option<&str>) -> ArtifactLocation {
             description: None,
         };
     }
-    let relative = match base {
-        Some(base) if is_absolute(path) => {
-            let base = base.trim_end_matches('/');
-            path.strip_prefix(base)
-                .and_then(|rest| rest.strip_prefix('/'))
-                .map(str::to_owned)
-        }
-        _ if is_absolute(path) => None,
-        _ => Some(path.to_owned()),
+    if !is_absolute(path) {
+        return ArtifactLocation {
+            uri: Some(encode_path(path)),
+            uri_base_id: Some(SRCROOT),
+            description: None,
+        };
+    }
+    // `C:/x` on Windows needs the extra slash of `file:///C:/x`; keep the drive colon.
+    let absolute = path.trim_start_matches('/');
+    let encoded = match absolute.split_once(':') {
+        Some((drive, rest)) if drive.len() == 1 => format!("{drive}:{}", encode_path(rest)),
+        _ => encode_path(absolute),
     };
-    match relative {
-        Some(relative) => {
-            let mut relative = relative.as_str();
-            while let Some(rest) = relative.strip_prefix("./") {
-                relative = rest.trim_start_matches('/');
-            }
-            ArtifactLocation {
-                uri: Some(encode_path(relative)),
-                uri_base_id: Some(SRCROOT),
-                description: None,
-            }
-        }
-        None => {
-            // `C:/x` on Windows needs the extra slash of `file:///C:/x`; keep the drive colon.
-            let absolute = path.trim_start_matches('/');
-            let encoded = match absolute.split_once(':') {
-                Some((drive, rest)) if drive.len() == 1 => format!("{drive}:{}", encode_path(rest)),
-                _ => encode_path(absolute),
-            };
-            ArtifactLocation {
-                uri: Some(format!("file:///{encoded}")),
-                uri_base_id: None,
-                description: None,
-            }
-        }
+    ArtifactLocation {
+        uri: Some(format!("file:///{encoded}")),
+        uri_base_id: None,
+        description: None,
     }
 }
 
@@ -328,33 +311,15 @@ fn descriptor(code: Code) -> ReportingDescriptor {
     }
 }
 
-/// The working directory with `/` separators, the base absolute paths are made relative to.
-pub fn working_directory() -> Option<String> {
-    std::env::current_dir()
-        .ok()
-        .map(|dir| dir.to_string_lossy().replace('\\', "/"))
-}
-
 /// The SARIF log, written as the files arrive. Each result names its rule by index into the
 /// driver's rules, which lists the rules that fired in the order they first fired: the index is
 /// known when the result is written, and the list, written after the results, is all that is kept.
+#[derive(Default)]
 pub struct SarifSink {
-    /// The working directory, for relative URIs (given, so tests do not depend on where they run).
-    base: Option<String>,
     /// The rules that fired so far, in the order they first fired.
     fired: Vec<Code>,
     /// Whether a result was written.
     any: bool,
-}
-
-impl SarifSink {
-    pub fn new(base: Option<String>) -> SarifSink {
-        SarifSink {
-            base,
-            fired: Vec::new(),
-            any: false,
-        }
-    }
 }
 
 /// Written where a result's rule index goes, and replaced by it in report order: no other text of
@@ -363,10 +328,10 @@ const RULE_INDEX_HOLE: &str = "\"ruleIndex\": 18446744073709551615";
 
 /// The results of one file, each pretty-printed at its depth in the log, with a hole for each
 /// rule index.
-fn render_file(file: &RedactedFile, base: Option<&str>) -> Piece {
+fn render_file(file: &RedactedFile) -> Piece {
     let mut piece = Piece::default();
     // The same for every result of the file.
-    let artifact = artifact_location(&file.path, base);
+    let artifact = artifact_location(&file.path);
     for diagnostic in &file.diagnostics {
         let result = result(diagnostic, artifact.clone(), usize::MAX);
         if !piece.text.is_empty() {
@@ -439,7 +404,7 @@ fn tool(rules: Vec<ReportingDescriptor>) -> Tool {
 
 impl Sink for SarifSink {
     fn render(&self, file: &RedactedFile) -> Piece {
-        render_file(file, self.base.as_deref())
+        render_file(file)
     }
 
     fn begin(&mut self, _: &[InputError], out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -514,42 +479,40 @@ impl Sink for SarifSink {
 mod tests {
     use super::*;
 
-    fn uri(path: &str, base: Option<&str>) -> (Option<String>, Option<&'static str>) {
-        let location = artifact_location(path, base);
+    fn uri(path: &str) -> (Option<String>, Option<&'static str>) {
+        let location = artifact_location(path);
         (location.uri, location.uri_base_id)
     }
 
     #[test]
     fn relative_paths_are_relative_uris() {
         assert_eq!(
-            uri("./config/azdo.yaml", None),
+            uri("config/azdo.yaml"),
             (Some("config/azdo.yaml".to_owned()), Some(SRCROOT))
         );
         assert_eq!(
-            uri("a b/100%;x:y#z?.yaml", None),
+            uri("a b/100%;x:y#z?.yaml"),
             (
                 Some("a%20b/100%25%3Bx%3Ay%23z%3F.yaml".to_owned()),
                 Some(SRCROOT)
             )
         );
         assert_eq!(
-            uri("é.yaml", None),
+            uri("é.yaml"),
             (Some("%C3%A9.yaml".to_owned()), Some(SRCROOT))
         );
     }
 
+    /// Absolute paths under the working directory reach the formats relative already
+    /// (`source::shown_path`); the others are `file:` URIs.
     #[test]
-    fn absolute_paths_under_the_base_become_relative() {
+    fn absolute_paths_are_file_uris() {
         assert_eq!(
-            uri("/work/repo/config/a.yaml", Some("/work/repo")),
-            (Some("config/a.yaml".to_owned()), Some(SRCROOT))
-        );
-        assert_eq!(
-            uri("/elsewhere/a.yaml", Some("/work/repo")),
+            uri("/elsewhere/a.yaml"),
             (Some("file:///elsewhere/a.yaml".to_owned()), None)
         );
         assert_eq!(
-            uri("C:/x y/a.yaml", None),
+            uri("C:/x y/a.yaml"),
             (Some("file:///C:/x%20y/a.yaml".to_owned()), None)
         );
     }
@@ -557,10 +520,7 @@ mod tests {
     #[test]
     fn live_records_keep_their_api_url() {
         assert_eq!(
-            uri(
-                "https://api.acme.appmixer.cloud/service-config/appmixer:azuredevops",
-                Some("/work/repo")
-            ),
+            uri("https://api.acme.appmixer.cloud/service-config/appmixer:azuredevops"),
             (
                 Some(
                     "https://api.acme.appmixer.cloud/service-config/appmixer:azuredevops"
@@ -573,6 +533,6 @@ mod tests {
 
     #[test]
     fn standard_input_has_no_uri() {
-        assert_eq!(uri("-", None), (None, None));
+        assert_eq!(uri("-"), (None, None));
     }
 }

@@ -629,24 +629,24 @@ fn resolve_record(
 ) -> Record {
     let mut record = Record::new(profile);
     for entry in entries {
-        let Some(key) = profile.key(&entry.key) else {
+        let Some((index, key)) = profile.key_at(&entry.key) else {
             continue;
         };
         let text = match &entry.value.value {
             Value::String(text) => text,
             Value::Bool(flag) if key.kind == KeyKind::Flag => {
-                record.set_value(key.name, FieldValue::Bool(*flag), Origin::Literal);
+                record.set_value_at(index, FieldValue::Bool(*flag), Origin::Literal);
                 continue;
             }
             Value::Integer(number) if key.kind == KeyKind::Milliseconds => {
                 // Precision is of no concern: a TTL is judged only by its sign.
                 #[allow(clippy::cast_precision_loss)]
                 let number = *number as f64;
-                record.set_value(key.name, FieldValue::Number(number), Origin::Literal);
+                record.set_value_at(index, FieldValue::Number(number), Origin::Literal);
                 continue;
             }
             Value::Float(number) if key.kind == KeyKind::Milliseconds => {
-                record.set_value(key.name, FieldValue::Number(*number), Origin::Literal);
+                record.set_value_at(index, FieldValue::Number(*number), Origin::Literal);
                 continue;
             }
             _ => continue,
@@ -673,16 +673,19 @@ fn resolve_record(
         }
         // A secret written into the file is `client-secret/plaintext` on the next run: the
         // environment is the only place to suggest for it.
-        let or_file = if secrets::is_secret_key(&entry.key) {
-            ""
-        } else {
-            ", or write the value into the file"
+        let or_file = || {
+            if secrets::is_secret_key(&entry.key) {
+                ""
+            } else {
+                ", or write the value into the file"
+            }
         };
         for name in resolved
             .undefined
             .iter()
             .filter(|_| !options.allow_unset_env)
         {
+            let or_file = or_file();
             diagnostics.push(
                 Diagnostic::new(
                     Code::EnvUndefined,
@@ -700,7 +703,7 @@ fn resolve_record(
             } else {
                 Origin::Environment(resolved.names)
             };
-            record.set(key.name, value, origin);
+            record.set_text_at(index, key.kind, value, origin);
         }
     }
     record
@@ -754,7 +757,7 @@ fn check_record(
             None => at.location(),
         };
         let fix = match (&finding.key, &finding.fix) {
-            (Some(key), Some(fix)) => at.fix(key, fix, record.origin(key) == Origin::Literal),
+            (Some(key), Some(fix)) => at.fix(key, fix, *record.origin(key) == Origin::Literal),
             _ => None,
         };
         diagnostics.push(

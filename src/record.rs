@@ -49,27 +49,34 @@ pub struct Field {
     pub origin: Origin,
 }
 
+/// The most keys a profile may have: a record holds its values inline, without a map or an
+/// allocation, as one is built per record of every file (`connectors` tests every profile).
+pub const MAX_KEYS: usize = 12;
+
+/// The origin of a value that is absent or written in the file.
+static LITERAL: Origin = Origin::Literal;
+
 /// One record of a connector.
 #[derive(Debug)]
 pub struct Record {
     pub profile: &'static Profile,
-    /// The value of each key of the profile, in the profile's order (no map: a record has a
-    /// handful of keys, and one is built per record of every file).
-    fields: Vec<Option<Field>>,
+    /// The value of each key of the profile, in the profile's order.
+    fields: [Option<Field>; MAX_KEYS],
 }
 
 impl Record {
     pub fn new(profile: &'static Profile) -> Record {
+        debug_assert!(profile.keys.len() <= MAX_KEYS, "{}", profile.service_id);
         Record {
             profile,
-            fields: profile.keys.iter().map(|_| None).collect(),
+            fields: std::array::from_fn(|_| None),
         }
     }
 
     fn field(&self, key: &str) -> Option<&Field> {
         self.profile
             .key_index(key)
-            .and_then(|index| self.fields[index].as_ref())
+            .and_then(|index| self.fields.get(index)?.as_ref())
     }
 
     /// The value of a key, whatever its type.
@@ -94,10 +101,8 @@ impl Record {
     }
 
     /// The origin of a key's value (`Literal` when absent).
-    pub fn origin(&self, key: &str) -> Origin {
-        self.field(key)
-            .map(|field| field.origin.clone())
-            .unwrap_or(Origin::Literal)
+    pub fn origin(&self, key: &str) -> &Origin {
+        self.field(key).map_or(&LITERAL, |field| &field.origin)
     }
 
     /// Whether the record holds a value for this key.
@@ -123,20 +128,35 @@ impl Record {
     /// Sets a string value of a known key: a secret key's value becomes a `SecretString` at once.
     /// Unknown keys are ignored (the shape check reports them).
     pub fn set(&mut self, key: &str, value: String, origin: Origin) {
-        let value = if self.profile.key(key).is_some_and(|known| {
-            known.kind == KeyKind::ClientSecret || crate::secrets::is_secret_key(known.name)
-        }) {
-            FieldValue::Secret(SecretString::from(value))
-        } else {
-            FieldValue::Text(value)
-        };
-        self.set_value(key, value, origin);
+        if let Some((index, known)) = self.profile.key_at(key) {
+            self.set_text_at(index, known.kind, value, origin);
+        }
     }
 
     /// Sets a value of any type of a known key; unknown keys are ignored.
     pub fn set_value(&mut self, key: &str, value: FieldValue, origin: Origin) {
         if let Some(index) = self.profile.key_index(key) {
-            self.fields[index] = Some(Field { value, origin });
+            self.set_value_at(index, value, origin);
+        }
+    }
+
+    /// `set` for the key at this position of the profile's keys, of this kind (what
+    /// `Profile::key_at` gave), without looking the key up again.
+    pub fn set_text_at(&mut self, index: usize, kind: KeyKind, value: String, origin: Origin) {
+        // Which keys hold secrets is the profile's to say (`connectors` tests that every key a
+        // secret's name would be taken for is a `ClientSecret`).
+        let value = if kind == KeyKind::ClientSecret {
+            FieldValue::Secret(SecretString::from(value))
+        } else {
+            FieldValue::Text(value)
+        };
+        self.set_value_at(index, value, origin);
+    }
+
+    /// `set_value` for the key at this position of the profile's keys.
+    pub fn set_value_at(&mut self, index: usize, value: FieldValue, origin: Origin) {
+        if let Some(field) = self.fields.get_mut(index) {
+            *field = Some(Field { value, origin });
         }
     }
 }

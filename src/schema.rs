@@ -181,29 +181,120 @@ pub fn suggest_key(profile: &Profile, key: &str) -> Option<&'static str> {
     key_candidates(profile, key).first().copied()
 }
 
+/// The separators a did-you-mean ignores in a key's name.
+fn is_separator(c: char) -> bool {
+    matches!(c, '_' | '-' | ' ' | '.')
+}
+
+/// Common synonyms admins reach for (normalized), each meaning the first of its keys the
+/// connector has.
+const ALIASES: &[(&[&str], &[&str])] = &[
+    (&["applicationid", "appid", "client"], &["clientId"]),
+    (
+        &["secret", "clientsecretvalue", "appsecret"],
+        &["clientSecret"],
+    ),
+    (
+        &[
+            "redirecturl",
+            "replyurl",
+            "replyuri",
+            "callbackuri",
+            "redirect",
+        ],
+        &["redirectUri", "callbackUrl"],
+    ),
+    (&["tenant", "directoryid", "tenantid"], &["tenantId"]),
+    (&["service", "serviceid"], &["serviceId"]),
+];
+
+fn aliases_of(normalized: &str) -> &'static [&'static str] {
+    ALIASES
+        .iter()
+        .find(|(words, _)| words.contains(&normalized))
+        .map_or(&[], |(_, keys)| keys)
+}
+
+/// The most edits a did-you-mean allows from a key to the known key `known`.
+fn allowed_edits(known: &str) -> usize {
+    if known.len() > 8 { 2 } else { 1 }
+}
+
+/// Whether `key_candidates(_, key)` can hold `known` at all, decided without computing an edit
+/// distance or allocating: every key of every file is asked whether it is a near miss of a secret
+/// key, and nearly all are far from it. An edit (insertion, deletion, substitution,
+/// transposition) changes by at most one both the number of the key's characters that `known`
+/// lacks and the number of `known`'s that the key lacks, so the larger of the two is at most the
+/// distance. An alias of `known` is one too.
+pub fn may_suggest(key: &str, known: &str) -> bool {
+    if !known.is_ascii() {
+        return true;
+    }
+    let mut wanted = [0u8; 128];
+    for byte in known.bytes() {
+        let slot = &mut wanted[usize::from(byte.to_ascii_lowercase())];
+        *slot = slot.saturating_add(1);
+    }
+    let mut length = 0usize;
+    let mut matched = 0usize;
+    // The normalized key while it can still be an alias (aliases are short and ASCII).
+    let mut alias = [0u8; LONGEST_ALIAS];
+    let mut alias_length = Some(0);
+    let mut take = |c: char| {
+        length += 1;
+        let byte = u8::try_from(c).ok().filter(u8::is_ascii);
+        alias_length = match (alias_length, byte) {
+            (Some(at), Some(byte)) if at < LONGEST_ALIAS => {
+                alias[at] = byte;
+                Some(at + 1)
+            }
+            _ => None,
+        };
+        if let Some(count) = byte.map(|byte| &mut wanted[usize::from(byte)])
+            && *count > 0
+        {
+            *count -= 1;
+            matched += 1;
+        }
+    };
+    if key.is_ascii() {
+        // Most keys: no case mapping tables needed.
+        key.bytes()
+            .filter(|&byte| !is_separator(char::from(byte)))
+            .for_each(|byte| take(char::from(byte.to_ascii_lowercase())));
+    } else {
+        key.chars()
+            .filter(|&c| !is_separator(c))
+            .flat_map(char::to_lowercase)
+            .for_each(&mut take);
+    }
+    let missing_from_known = length - matched;
+    let missing_from_key = known.len() - matched;
+    missing_from_known.max(missing_from_key) <= allowed_edits(known)
+        || alias_length
+            .and_then(|at| std::str::from_utf8(&alias[..at]).ok())
+            .is_some_and(|normalized| aliases_of(normalized).contains(&known))
+}
+
+/// The longest alias `aliases_of` knows, in bytes.
+const LONGEST_ALIAS: usize = 17;
+
+/// A key's name as the did-you-mean compares it: separators left out, in lower case.
+fn normalized_key(key: &str) -> String {
+    key.chars()
+        .filter(|&c| !is_separator(c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// Every known key `key` may be a near miss of, the closest first: one for most, two for a
 /// synonym such as `redirectUrl` (`redirectUri` or `callbackUrl`) or a typo as near to both.
 pub fn key_candidates(profile: &Profile, key: &str) -> Vec<&'static str> {
-    let normalized: String = key
-        .chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
-        .collect::<String>()
-        .to_lowercase();
+    let normalized = normalized_key(key);
     if normalized.is_empty() {
         return Vec::new();
     }
-    // Common synonyms admins reach for, each meaning the first of its keys the connector has.
-    let aliases: &[&str] = match normalized.as_str() {
-        "applicationid" | "appid" | "client" => &["clientId"],
-        "secret" | "clientsecretvalue" | "appsecret" => &["clientSecret"],
-        "redirecturl" | "replyurl" | "replyuri" | "callbackuri" | "redirect" => {
-            &["redirectUri", "callbackUrl"]
-        }
-        "tenant" | "directoryid" | "tenantid" => &["tenantId"],
-        "service" | "serviceid" => &["serviceId"],
-        _ => &[],
-    };
-    let aliases: Vec<&'static str> = aliases
+    let aliases: Vec<&'static str> = aliases_of(&normalized)
         .iter()
         .filter_map(|alias| profile.key(alias).map(|key| key.name))
         .collect();
@@ -217,7 +308,7 @@ pub fn key_candidates(profile: &Profile, key: &str) -> Vec<&'static str> {
             let distance = strsim::damerau_levenshtein(&normalized, &known.name.to_lowercase());
             (distance, known.name)
         })
-        .filter(|(distance, known)| *distance <= if known.len() > 8 { 2 } else { 1 })
+        .filter(|(distance, known)| *distance <= allowed_edits(known))
         .collect();
     let closest = near.iter().map(|(distance, _)| *distance).min();
     near.into_iter()
@@ -410,6 +501,89 @@ fn json_type_name(value: &serde_json::Value) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    /// The cheap bound never rules out a key the did-you-mean would suggest: typos of every
+    /// known key (each edit kind, separators, letter case, invisible and non-ASCII characters),
+    /// aliases, and unrelated names.
+    #[test]
+    fn may_suggest_never_rules_out_a_suggestion() {
+        use crate::connectors::PROFILES;
+        let mut keys: Vec<String> = ALIASES
+            .iter()
+            .flat_map(|(words, _)| words.iter())
+            .flat_map(|word| [word.to_string(), word.to_uppercase(), format!("{word}_x")])
+            .collect();
+        keys.extend(
+            [
+                "",
+                "x",
+                "scope",
+                "Ǆ",
+                "İclientSecret",
+                "client\u{200b}Secret",
+                "ΣECRET",
+            ]
+            .map(str::to_owned),
+        );
+        let inserted = ['x', 'S', '_', '\u{200b}', 'é', 'Σ'];
+        for known in PROFILES.iter().flat_map(|profile| profile.keys) {
+            let chars: Vec<char> = known.name.chars().collect();
+            for i in 0..=chars.len() {
+                for &c in &inserted {
+                    let mut edited = chars.clone();
+                    edited.insert(i, c);
+                    keys.push(edited.iter().collect());
+                    if i < chars.len() {
+                        let mut edited = chars.clone();
+                        edited[i] = c;
+                        keys.push(edited.iter().collect());
+                    }
+                }
+                if i < chars.len() {
+                    let mut edited = chars.clone();
+                    edited.remove(i);
+                    keys.push(edited.iter().collect());
+                    if let Some(j) = edited.len().checked_sub(1).filter(|&j| i < j) {
+                        edited.remove(j);
+                        keys.push(edited.iter().collect());
+                    }
+                }
+                if i + 1 < chars.len() {
+                    let mut edited = chars.clone();
+                    edited.swap(i, i + 1);
+                    keys.push(edited.iter().collect());
+                }
+            }
+            keys.push(known.name.to_uppercase());
+            keys.push(known.name.replace('I', "_i"));
+        }
+        let mut suggested = 0;
+        let mut ruled_out = 0;
+        for profile in PROFILES {
+            for key in &keys {
+                for known in profile.keys {
+                    let candidate = key_candidates(profile, key).contains(&known.name);
+                    let may = may_suggest(key, known.name);
+                    assert!(!candidate || may, "{key:?} is suggested as {}", known.name);
+                    suggested += usize::from(candidate);
+                    ruled_out += usize::from(!may);
+                }
+            }
+        }
+        // The bound has work to do on both sides.
+        assert!(
+            suggested > 500 && ruled_out > 5000,
+            "{suggested} {ruled_out}"
+        );
+    }
+
+    #[test]
+    fn aliases_are_short_lower_case_ascii() {
+        for word in ALIASES.iter().flat_map(|(words, _)| words.iter()) {
+            assert!(word.len() <= LONGEST_ALIAS, "{word}");
+            assert!(word.bytes().all(|b| b.is_ascii_lowercase()), "{word}");
+        }
+    }
+
     use super::*;
     use crate::connectors::{AZURE_DEVOPS, DYNAMICS, MICROSOFT};
     use serde_json::json;

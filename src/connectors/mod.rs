@@ -254,15 +254,33 @@ impl PartialEq for Profile {
 
 impl Eq for Profile {}
 
+/// Whether two key names are the same. Every record's values are looked up by name many times
+/// per rule, mostly with the profile's own `&'static str` (the same pointer), and names are a few
+/// bytes long: comparing the pointer, then the length, then the bytes in a loop, costs less than
+/// a call to `memcmp` for each key of each lookup.
+fn same_name(known: &str, name: &str) -> bool {
+    known.len() == name.len()
+        && (std::ptr::eq(known.as_ptr(), name.as_ptr())
+            || known.bytes().zip(name.bytes()).all(|(a, b)| a == b))
+}
+
 impl Profile {
     /// The key of that name, if the connector has it.
     pub fn key(&self, name: &str) -> Option<&'static Key> {
-        self.keys.iter().find(|key| key.name == name)
+        self.key_at(name).map(|(_, key)| key)
     }
 
     /// The position of a key in `keys`.
     pub fn key_index(&self, name: &str) -> Option<usize> {
-        self.keys.iter().position(|key| key.name == name)
+        self.key_at(name).map(|(index, _)| index)
+    }
+
+    /// The key of that name and its position in `keys`.
+    pub fn key_at(&self, name: &str) -> Option<(usize, &'static Key)> {
+        let keys: &'static [Key] = self.keys;
+        keys.iter()
+            .enumerate()
+            .find(|(_, key)| same_name(key.name, name))
     }
 
     /// The keys of one kind, in order.
@@ -450,6 +468,23 @@ mod tests {
                         .filter(|other| other.name == key.name)
                         .all(|other| other.kind == key.kind || key.name == "redirectUri"),
                     "{} has kinds that differ between connectors",
+                    key.name
+                );
+            }
+            // A record holds its values inline.
+            assert!(
+                profile.keys.len() <= crate::record::MAX_KEYS,
+                "{}",
+                profile.service_id
+            );
+            // The record masks values by kind: a key whose name the secret detection takes for
+            // a secret must be the profile's secret, and the other way round.
+            for key in profile.keys {
+                assert_eq!(
+                    crate::secrets::is_secret_key(key.name),
+                    key.kind == KeyKind::ClientSecret,
+                    "{}: {}",
+                    profile.service_id,
                     key.name
                 );
             }

@@ -20,6 +20,11 @@ pub const LEGACY_LENGTH: std::ops::RangeInclusive<usize> = 16..=64;
 /// navigation path is added once, by `navigation`).
 const CERTIFICATES: &str = "Certificates & secrets";
 
+// Helps most records never show: written out (`CERTIFICATES` inside) so that judging a secret
+// formats nothing it does not report (a test holds them to `CERTIFICATES`).
+const COPY_AGAIN: &str = "copy the Value again from Certificates & secrets (it is shown only once; create a new client secret if you no longer have it)";
+const REFILL: &str = "paste the secret Value from Certificates & secrets (it is shown only once, right after creation; create a new client secret if you no longer have it)";
+
 /// Appends where the Certificates & secrets page is.
 fn navigation(help: String) -> String {
     format!(
@@ -95,9 +100,7 @@ fn is_jwt(value: &str) -> bool {
 /// the help that goes with it. A secret with no such problem may still have an unusual format
 /// (`format_problem`).
 fn malformed(value: &str) -> Option<(String, String)> {
-    let copy_again = format!(
-        "copy the Value again from {CERTIFICATES} (it is shown only once; create a new client secret if you no longer have it)"
-    );
+    let copy_again = COPY_AGAIN;
     if value.contains('\t') {
         let has_value = value.split('\t').map(str::trim).any(is_current_format);
         return Some((
@@ -105,7 +108,7 @@ fn malformed(value: &str) -> Option<(String, String)> {
             if has_value {
                 format!("keep only the Value column of that row (40 characters, `Q~` after the first four), or {copy_again}")
             } else {
-                copy_again
+                copy_again.to_owned()
             },
         ));
     }
@@ -184,7 +187,7 @@ fn malformed(value: &str) -> Option<(String, String)> {
             format!(
                 "starts like a current Entra secret (`Q~` after the first four characters) but has {length} characters instead of 40: {how}"
             ),
-            copy_again,
+            copy_again.to_owned(),
         ));
     }
     None
@@ -220,9 +223,7 @@ pub fn judge(
     let value = values::cleaned(secret.expose_secret());
     let described = origin.describe();
     let mut findings = Vec::new();
-    let refill = format!(
-        "paste the secret Value from {CERTIFICATES} (it is shown only once, right after creation; create a new client secret if you no longer have it)"
-    );
+    let refill = REFILL;
 
     let error = if value.is_empty() {
         let message = match origin {
@@ -233,7 +234,7 @@ pub fn judge(
         };
         Some(
             Finding::new(Code::ClientSecretEmpty, KEY, message)
-                .help(with_origin(navigation(refill.clone()), origin)),
+                .help(with_origin(navigation(refill.to_owned()), origin)),
         )
     } else if let Some(kind) = placeholder(value) {
         let (message, help) = match kind {
@@ -273,7 +274,7 @@ pub fn judge(
                     "`{KEY}`{described} is the same value as `clientId`: the secret is missing"
                 ),
             )
-            .help(with_origin(navigation(refill.clone()), origin)),
+            .help(with_origin(navigation(refill.to_owned()), origin)),
         )
     } else if let Some(what) = known_id(value, tenant, profile) {
         Some(
@@ -282,7 +283,7 @@ pub fn judge(
                 KEY,
                 format!("`{KEY}`{described} is {what}, not the secret Value"),
             )
-            .help(with_origin(navigation(refill.clone()), origin)),
+            .help(with_origin(navigation(refill.to_owned()), origin)),
         )
     } else if tenant
         .map(values::cleaned)
@@ -296,7 +297,7 @@ pub fn judge(
                     "`{KEY}`{described} is the same as `tenantId`: the tenant, not the secret Value"
                 ),
             )
-            .help(with_origin(navigation(refill.clone()), origin)),
+            .help(with_origin(navigation(refill.to_owned()), origin)),
         )
     } else if is_guid(value) || guid_in_other_form(value).is_some() {
         Some(
@@ -415,6 +416,13 @@ pub fn check(record: &Record) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::rules::testing::codes;
+
+    #[test]
+    fn the_written_out_helps_name_the_portal_page() {
+        for help in [COPY_AGAIN, REFILL] {
+            assert!(help.contains(&format!("from {CERTIFICATES} (")), "{help}");
+        }
+    }
 
     const CURRENT: &str = "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a";
 

@@ -49,10 +49,32 @@ pub fn is_near_secret_key(key: &str) -> bool {
     if letters + 2 < shortest || letters > longest + 2 {
         return false;
     }
+    // The did-you-mean's edit distance, for the few keys that could be near a secret key.
+    if !secret_key_names()
+        .iter()
+        .any(|known| crate::schema::may_suggest(key, known))
+    {
+        return false;
+    }
     connectors::PROFILES.iter().any(|profile| {
         crate::schema::suggest_key(profile, key)
             .and_then(|known| profile.key(known))
             .is_some_and(|known| known.kind == KeyKind::ClientSecret)
+    })
+}
+
+/// The names of the connectors' secret keys, once each.
+fn secret_key_names() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<&'static str> = connectors::PROFILES
+            .iter()
+            .flat_map(|profile| profile.keys_of(KeyKind::ClientSecret))
+            .map(|key| key.name)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
     })
 }
 

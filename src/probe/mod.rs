@@ -350,9 +350,9 @@ pub fn describe(verdict: &Verdict, probed: &Probed<'_>) -> Finding {
     let resource = profile.probe.resource;
     let tenant = probed.tenant;
     let tenant_key = probed.from_file.then_some("tenantId");
-    let secret_origin = secret_source(&probed.record.origin("clientSecret"));
+    let secret_origin = secret_source(probed.record.origin("clientSecret"));
     let answer = answer(verdict);
-    let paste = paste_advice(&probed.record.origin("clientSecret"), profile);
+    let paste = paste_advice(probed.record.origin("clientSecret"), profile);
     let (key, message, help) = match verdict.code {
         Code::ProbeOk => (
             None,

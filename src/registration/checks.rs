@@ -709,7 +709,7 @@ impl Judgement<'_> {
         profile
             .keys_of(KeyKind::ClientSecret)
             .next()
-            .map(|key| crate::probe::secret_source(&self.record.origin(key.name)))
+            .map(|key| crate::probe::secret_source(self.record.origin(key.name)))
             .unwrap_or_default()
     }
 

@@ -238,7 +238,7 @@ pub fn check(record: &Record) -> Vec<Finding> {
         .map(|(_, tenant)| tenant);
     record
         .texts_of(KeyKind::ClientId)
-        .filter_map(|(key, value)| judge(value, &record.origin(key), record.profile, tenant))
+        .filter_map(|(key, value)| judge(value, record.origin(key), record.profile, tenant))
         .collect()
 }
 

@@ -403,7 +403,7 @@ pub fn check(record: &Record) -> Vec<Finding> {
         .flat_map(|(key, secret)| {
             judge(
                 secret,
-                &record.origin(key),
+                record.origin(key),
                 client_id,
                 tenant,
                 record.profile,

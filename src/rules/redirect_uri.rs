@@ -1013,7 +1013,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
     for (key, value) in record.texts_of(KeyKind::Url) {
         let origin = record.origin(key);
         findings
-            .extend(judge(key, value, &origin, Target::of(profile, KeyKind::Url), None).findings);
+            .extend(judge(key, value, origin, Target::of(profile, KeyKind::Url), None).findings);
     }
 
     // The redirect URI `--api-url` gives, which is then the one right answer.
@@ -1029,7 +1029,7 @@ pub fn check(record: &Record, context: &RuleContext) -> Vec<Finding> {
         let result = judge(
             key,
             value,
-            &origin,
+            origin,
             Target::of(profile, KeyKind::Callback),
             expected.as_ref().map(|(text, _, _)| text.as_str()),
         );
@@ -1140,7 +1140,7 @@ pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
             judge(
                 key,
                 value,
-                &record.origin(key),
+                record.origin(key),
                 Target::of(profile, KeyKind::Callback),
                 None,
             )

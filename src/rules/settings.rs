@@ -32,7 +32,7 @@ pub fn check(record: &Record) -> Vec<Finding> {
                     )
                     .help(with_origin(
                         format!("write `{name}: true` or `{name}: false`"),
-                        &origin,
+                        origin,
                     )),
                 );
             }
@@ -63,7 +63,7 @@ pub fn check(record: &Record) -> Vec<Finding> {
                         format!(
                             "write the duration in milliseconds, e.g. `{name}: 3600000` for an hour"
                         ),
-                        &origin,
+                        origin,
                     )),
                 );
             }

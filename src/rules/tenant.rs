@@ -178,7 +178,7 @@ fn national_cloud(
 pub fn check(record: &Record) -> Vec<Finding> {
     record
         .texts_of(KeyKind::Tenant)
-        .filter_map(|(key, value)| judge(value, &record.origin(key), record.profile))
+        .filter_map(|(key, value)| judge(value, record.origin(key), record.profile))
         .collect()
 }
 

@@ -228,7 +228,7 @@ pub fn check(record: &Record) -> Vec<Finding> {
             Some(FieldValue::Secret(secret)) => secret.expose_secret(),
             _ => continue,
         };
-        findings.extend(judge(key.name, raw, &record.origin(key.name)));
+        findings.extend(judge(key.name, raw, record.origin(key.name)));
     }
     findings
 }

@@ -253,8 +253,8 @@ catalogue! {
         fix: "Use the host of your Appmixer API, e.g. `api.acme.appmixer.cloud` (pass `--api-url` to have it compared).";
     RedirectUriNotApiHost = "redirect-uri/not-api-host", Error,
         title: "An `*.appmixer.cloud` host that is not the `api.` host",
-        why: "The OAuth callback is served by the Appmixer API (`api.<tenant>.appmixer.cloud`), not by the Studio (`my.`) or Backoffice (`backoffice.`) front ends. Hosted Appmixer serves its API on the default https port and Appmixer sends the host without a trailing dot, so a port (`:8443`, `:0443`, a bare `:`) or a trailing dot on an `*.appmixer.cloud` host is reported too (`:443`, the default written out, is the same URI).",
-        fix: "Use the API host: `https://api.<subdomain>.appmixer.cloud/auth/<connector>/callback` (replace `my.` or `backoffice.` with `api.`; no port, no trailing dot), and register that URI on the Entra app. The help names the corrected URI only when the tenant can be told from the host.";
+        why: "The OAuth callback is served by the Appmixer API (`api.<subdomain>.appmixer.cloud`), not by the Studio (`my.`) or Backoffice (`backoffice.`) front ends. Hosted Appmixer serves its API on the default https port and Appmixer sends the host without a trailing dot, so a port (`:8443`, `:0443`, a bare `:`) or a trailing dot on an `*.appmixer.cloud` host is reported too (`:443`, the default written out, is the same URI).",
+        fix: "Use the API host: `https://api.<subdomain>.appmixer.cloud/auth/<connector>/callback` (replace `my.` or `backoffice.` with `api.`; no port, no trailing dot), and register that URI on the Entra app. The help names the corrected URI only when the Appmixer subdomain can be told from the host.";
     RedirectUriMismatch = "redirect-uri/mismatch", Error,
         title: "`redirectUri`, `callbackUrl` and `--api-url` disagree",
         why: "The URI Appmixer sends must be exactly the one registered in Entra, or sign-in fails with AADSTS50011. As Entra does, the comparison ignores the port of a `localhost` URI (and only there: `127.0.0.1` and other hosts keep theirs).",

@@ -157,7 +157,7 @@ pub fn registration_check(profile: &Profile, file: &str) -> String {
         ""
     };
     format!(
-        "Then check the registration itself: `connector-lint check {file}.yaml --probe --tenant <Directory (tenant) ID>` reads it through Microsoft Graph with the app's own credentials (or, offline, `az ad app show --id <clientId> > app.json` and `--app-registration app.json`) and checks the account types and the Web redirect URI of step 1, the expiry of the secret of step 3{permission}. Consent is given in each customer's tenant at the first sign-in, which no check can prove ahead."
+        "Then check the registration itself: `connector-lint check {file}.yaml --probe --tenant YOUR_TENANT_ID` (the Directory (tenant) ID) reads it through Microsoft Graph with the app's own credentials (or, offline, `az ad app show --id YOUR_CLIENT_ID > app.json` and `--app-registration app.json`) and checks the account types and the Web redirect URI of step 1, the expiry of the secret of step 3{permission}. Consent is given in each customer's tenant at the first sign-in, which no check can prove ahead."
     )
 }
 

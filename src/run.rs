@@ -259,7 +259,7 @@ fn run_fix(
     };
     let write_report = |out: &mut dyn Write| -> std::io::Result<()> {
         if args.quiet && format == Format::Human {
-            out.write_all(report::human::summary_line(summary).as_bytes())
+            out.write_all(report::human::summary_line(summary, input_errors.len()).as_bytes())
         } else {
             report::write_run(&report, format, style, run, out)
         }
@@ -281,7 +281,7 @@ fn run_fix(
     if written == 0
         && let Some(path) = output_file
     {
-        say_written(summary, path);
+        say_written(summary, input_errors.len(), path);
     }
     status.max(written)
 }
@@ -369,7 +369,7 @@ fn check_streaming(
     if written == 0
         && let Some(path) = output_file
     {
-        say_written(summary, path);
+        say_written(summary, input_errors.len(), path);
     }
     let status = report::exit_status_of(summary, false, deny_warnings, !input_errors.is_empty());
     // The process is about to exit and the OS takes the memory back at once; freeing ten
@@ -432,7 +432,9 @@ fn report_whole(
     let written = deliver(output_file, |out| {
         let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, out);
         if reporting.summary_only {
-            out.write_all(report::human::summary_line(report.summary()).as_bytes())?;
+            out.write_all(
+                report::human::summary_line(report.summary(), input_errors.len()).as_bytes(),
+            )?;
         } else {
             report::write_run(&report, format, style, run, &mut out)?;
         }
@@ -447,7 +449,7 @@ fn report_whole(
     if written == 0
         && let Some(path) = output_file
     {
-        say_written(report.summary(), path);
+        say_written(report.summary(), input_errors.len(), path);
     }
     // As in `check_streaming`: the OS takes the memory back at once.
     std::mem::forget(report);
@@ -647,14 +649,15 @@ fn deliver(
 }
 
 /// The line that replaces the report on the terminal when it goes to `--output`.
-fn say_written(summary: Summary, path: &Path) {
+fn say_written(summary: Summary, unchecked: usize, path: &Path) {
+    let outcome = report::human::outcome_line(summary, unchecked);
+    // `2 files checked, 1 error, …` on this line, as it always read.
+    let outcome = match outcome.strip_prefix("nothing") {
+        Some(_) => outcome,
+        None => outcome.replacen(" checked: ", " checked, ", 1),
+    };
     say(&format!(
-        "connector-lint: {} checked, {}, {}, {}{}; report written to {}",
-        report::count(summary.files, "file"),
-        report::count(summary.errors, "error"),
-        report::count(summary.warnings, "warning"),
-        report::count(summary.infos, "info"),
-        summary.remarks(),
+        "connector-lint: {outcome}; report written to {}",
         path.display()
     ));
 }

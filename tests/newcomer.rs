@@ -519,3 +519,243 @@ fn every_format_names_a_file_by_the_same_path() {
         }
     }
 }
+
+const SECRET_VALUE: &str = "abC1Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a";
+
+/// The note for records without a `redirectUri` is said once per run in the human report, naming
+/// a few of the records and counting the rest, and reaches the JSON report, per record.
+#[test]
+fn a_note_for_many_records_is_said_once_and_reaches_json() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c", "d"] {
+        std::fs::write(dir.path().join(format!("{name}.yaml")), GUIDE_RECORD).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("e.yaml"),
+        format!(
+            "{GUIDE_RECORD}redirectUri: https://api.acme.appmixer.cloud/auth/azuredevops/callback\n"
+        ),
+    )
+    .unwrap();
+    let check = |format: &str| {
+        run(binary()
+            .current_dir(dir.path())
+            .env("AZDO_CLIENT_SECRET", SECRET_VALUE)
+            .args(["check", ".", "--format", format]))
+    };
+    let human = check("human");
+    assert_eq!(human.status, 0, "{}{}", human.stdout, human.stderr);
+    let notes: Vec<&str> = human
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("note:"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", human.stdout);
+    assert!(
+        notes[0].starts_with("note: 4 records (a.yaml; b.yaml; c.yaml and 1 more): without `redirectUri`, the redirect URI is not checked: "),
+        "{}",
+        notes[0]
+    );
+    // Said at the end, before the summary line.
+    assert!(
+        human.stdout.ends_with(&format!(
+            "{}\n\n5 files checked: 0 errors, 0 warnings, 0 infos.\n",
+            notes[0]
+        )),
+        "{}",
+        human.stdout
+    );
+    let json = check("json");
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let files = report["files"].as_array().expect("files");
+    assert_eq!(files.len(), 5);
+    for file in &files[..4] {
+        let notes = file["notes"].as_array().expect("notes");
+        assert_eq!(notes.len(), 1, "{file}");
+        assert_eq!(notes[0]["pointer"], "");
+        assert_eq!(notes[0]["document"], 0);
+        assert!(
+            notes[0]["message"]
+                .as_str()
+                .is_some_and(|message| message.starts_with("without `redirectUri`")),
+            "{file}"
+        );
+    }
+    // A file without notes has no `notes` field: the report of a clean file is as it was.
+    assert!(files[4].get("notes").is_none(), "{}", files[4]);
+    assert!(!json.stdout.contains(SECRET_VALUE));
+}
+
+/// A run whose inputs could not be read does not end in a summary that reads like a pass.
+#[test]
+fn a_run_that_could_not_read_its_input_does_not_read_like_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), GUIDE_RECORD).unwrap();
+    let check = |args: &[&str]| {
+        run(binary()
+            .current_dir(dir.path())
+            .env("AZDO_CLIENT_SECRET", SECRET_VALUE)
+            .args(args))
+    };
+    for args in [
+        &["check", "missing.yaml"][..],
+        &["check", "missing.yaml", "--quiet"][..],
+    ] {
+        let result = check(args);
+        assert_eq!(result.status, 2);
+        assert_eq!(
+            result.stdout,
+            "nothing checked: 1 input could not be checked.\n"
+        );
+        assert!(
+            result.stderr.contains("`missing.yaml` does not exist"),
+            "{}",
+            result.stderr
+        );
+    }
+    for (args, status, stdout, stderr) in [
+        (
+            &["check", "missing.yaml", "gone/", "a.yaml"][..],
+            2,
+            "1 file checked: 0 errors, 0 warnings, 0 infos; 2 inputs could not be checked.\n",
+            "",
+        ),
+        // With `--output`, the line on the terminal says it too.
+        (
+            &["check", "missing.yaml", "-o", "report.txt"][..],
+            2,
+            "",
+            "connector-lint: nothing checked: 1 input could not be checked; report written to report.txt\n",
+        ),
+        (
+            &["check", "a.yaml", "-o", "report.txt"][..],
+            0,
+            "",
+            "connector-lint: 1 file checked, 0 errors, 0 warnings, 0 infos; report written to report.txt\n",
+        ),
+    ] {
+        let result = check(args);
+        assert_eq!(result.status, status, "{args:?}");
+        assert!(
+            result.stdout.ends_with(stdout),
+            "{args:?}: {}",
+            result.stdout
+        );
+        assert!(
+            result.stderr.ends_with(stderr),
+            "{args:?}: {}",
+            result.stderr
+        );
+    }
+}
+
+/// Counts in messages agree with their nouns.
+#[test]
+fn a_short_secret_is_counted_in_the_singular() {
+    for (secret, phrase) in [
+        ("x", "is only 1 character long"),
+        ("abcde", "is only 5 characters long"),
+    ] {
+        let result = run(binary()
+            .args(["check", "-", "--format", "json"])
+            .write_stdin(format!(
+                "clientId: 3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40\nclientSecret: {secret}\n"
+            )));
+        let report: serde_json::Value = serde_json::from_str(&result.stdout).expect("JSON");
+        let messages: Vec<&str> = report["files"][0]["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|diagnostic| diagnostic["message"].as_str())
+            .collect();
+        assert!(
+            messages.iter().any(|message| message.contains(phrase)),
+            "{secret}: {messages:?}"
+        );
+    }
+}
+
+/// The Appmixer subdomain (`api.<subdomain>.appmixer.cloud`) is never called a tenant, which is
+/// the Entra word (`tenantId`, `--tenant`, `tenant/*`).
+#[test]
+fn the_appmixer_subdomain_is_never_called_a_tenant() {
+    let mut texts = Vec::new();
+    for redirect in [
+        "https://my.acme.appmixer.cloud/auth/azuredevops/callback",
+        "https://api.appmixer.cloud/auth/azuredevops/callback",
+    ] {
+        for args in [
+            &["check", "-", "--format", "json"][..],
+            &[
+                "check",
+                "-",
+                "--format",
+                "json",
+                "--api-url",
+                "https://backoffice.appmixer.cloud",
+            ][..],
+        ] {
+            let result = run(binary()
+                .env("AZDO_CLIENT_SECRET", SECRET_VALUE)
+                .args(args)
+                .write_stdin(format!("{GUIDE_RECORD}redirectUri: {redirect}\n")));
+            texts.push(result.stdout + &result.stderr);
+        }
+    }
+    texts.push(run(binary().args(["explain", "redirect-uri/not-api-host"])).stdout);
+    let all = texts.join("\n");
+    assert!(all.contains("api.<subdomain>.appmixer.cloud"), "{all}");
+    assert!(all.contains("api.<your-subdomain>.appmixer.cloud"), "{all}");
+    for wrong in [
+        "<tenant>",
+        "your-tenant",
+        "tenant can be told",
+        "of your tenant",
+    ] {
+        assert!(!all.contains(wrong), "{wrong}: {all}");
+    }
+}
+
+/// Every command `init` and `explain SERVICE` print pastes into a shell as it stands: no
+/// `<placeholder>` a shell reads as a redirect.
+#[test]
+fn printed_commands_paste_safely_into_a_shell() {
+    for service in [
+        "appmixer:azuredevops",
+        "appmixer:microsoft",
+        "appmixer:microsoft:dynamics",
+    ] {
+        for args in [["init", service], ["explain", service]] {
+            let text = run(binary().args(args)).stdout;
+            // The commands: the spans in backticks and the indented lines of comments that
+            // start with a program's name.
+            let mut commands: Vec<String> = text
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect();
+            commands.extend(
+                text.lines()
+                    .map(|line| line.trim_start_matches('#').trim())
+                    .filter(|line| line.starts_with("connector-lint ") || line.starts_with("az "))
+                    .map(str::to_owned),
+            );
+            let commands: Vec<String> = commands
+                .into_iter()
+                .filter(|command| {
+                    command.starts_with("connector-lint ") || command.starts_with("az ")
+                })
+                .collect();
+            assert!(commands.len() >= 2, "{args:?}: {commands:?}");
+            for command in &commands {
+                // Writing Azure's answer into a file is the one redirect meant as one.
+                let command = command.replace(" > app.json", "");
+                assert!(
+                    !command.contains(['<', '>']),
+                    "{args:?}: `{command}` is a shell redirect when pasted"
+                );
+            }
+        }
+    }
+}

@@ -178,7 +178,7 @@ fn human_report_names_the_uri_to_register_without_redirect_uri() {
     );
     assert!(stdout.contains("--api-url"), "{stdout}");
 
-    // Machine formats carry diagnostics only: the note is not one.
+    // The note is not a diagnostic: the JSON report carries it among the file's notes.
     let (_, json, _) = output_of(
         binary()
             .env("AZDO_CLIENT_SECRET", SECRET)
@@ -192,7 +192,16 @@ fn human_report_names_the_uri_to_register_without_redirect_uri() {
             ]),
     );
     assert!(codes_of(&json).is_empty());
-    assert!(!json.contains("register"));
+    let report: Value = serde_json::from_str(&json).expect("JSON");
+    let notes = report["files"][0]["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1, "{json}");
+    assert!(
+        notes[0]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("register it on the Entra app")
+                && message.contains("`https://api.acme.appmixer.cloud/auth/azuredevops/callback`")),
+        "{json}"
+    );
 }
 
 #[test]

@@ -82,7 +82,7 @@ pub fn record(
 pub fn page(reply: &Reply<'_>, context: &Context<'_>) -> Result<Vec<LiveRecord>, ApiError> {
     if reply.status == 404 {
         return Err(ApiError::Unexpected(format!(
-            "{} at {} answered HTTP 404: there is no service-config API there; is --api-url the Appmixer API URL (https://api.<tenant>.appmixer.cloud), with no extra path?",
+            "{} at {} answered HTTP 404: there is no service-config API there; is --api-url the Appmixer API URL (https://api.<subdomain>.appmixer.cloud), with no extra path?",
             context.request, context.host
         )));
     }
@@ -172,7 +172,7 @@ fn json_of(reply: &Reply<'_>, context: &Context<'_>) -> Result<Value, ApiError> 
             .map(|value| one_line(value, 60))
             .unwrap_or_else(|| "no content type".to_owned());
         ApiError::Unexpected(format!(
-            "{} at {} answered HTTP {} with a body that is not JSON ({content_type}, {} bytes); is --api-url the Appmixer API URL (https://api.<tenant>.appmixer.cloud), not the Studio or the Backoffice?",
+            "{} at {} answered HTTP {} with a body that is not JSON ({content_type}, {} bytes); is --api-url the Appmixer API URL (https://api.<subdomain>.appmixer.cloud), not the Studio or the Backoffice?",
             context.request,
             context.host,
             reply.status,

@@ -155,7 +155,7 @@ fn render_file(file: &RedactedFile) -> Piece {
     }
     Piece {
         text: out,
-        holes: Vec::new(),
+        ..Piece::default()
     }
 }
 

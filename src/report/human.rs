@@ -1,6 +1,7 @@
 //! `--format human`: miette's graphical (or narrated) rendering of each diagnostic with the
 //! offending source lines, then a summary line.
 
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
 use miette::{
@@ -212,6 +213,8 @@ pub struct HumanSink {
     style: Style,
     /// `--quiet`: nothing but the summary line.
     summary_only: bool,
+    /// The run's notes, said at its end.
+    notes: Notes,
 }
 
 impl HumanSink {
@@ -219,14 +222,94 @@ impl HumanSink {
         HumanSink {
             style,
             summary_only: false,
+            notes: Notes::default(),
         }
     }
 
     pub fn summary_only(style: Style) -> HumanSink {
         HumanSink {
-            style,
             summary_only: true,
+            ..HumanSink::new(style)
         }
+    }
+}
+
+/// A note with the place it is about, as a file's piece carries it to the end of the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedNote {
+    /// The file, and the record when the file holds several (`a.json, record `/1``).
+    pub place: String,
+    pub message: String,
+}
+
+/// The notes of a run, each said once at its end: the same note for many records (every file
+/// without a `redirectUri`) is one note naming a few of them and counting the rest.
+#[derive(Debug, Default)]
+struct Notes {
+    said: Vec<RunNote>,
+    /// Where each message is in `said`.
+    index: HashMap<String, usize>,
+    /// Notes left unsaid past `SHOWN_PER_FILE` different ones, counted.
+    more: usize,
+}
+
+#[derive(Debug)]
+struct RunNote {
+    message: String,
+    /// The first `PLACES_NAMED` places it is about.
+    places: Vec<String>,
+    count: usize,
+}
+
+/// How many places a note repeated over a run names; the rest are counted.
+const PLACES_NAMED: usize = 3;
+
+impl Notes {
+    fn add(&mut self, note: PlacedNote) {
+        if let Some(&at) = self.index.get(&note.message) {
+            let said = &mut self.said[at];
+            said.count += 1;
+            if said.places.len() < PLACES_NAMED {
+                said.places.push(note.place);
+            }
+        } else if self.said.len() < SHOWN_PER_FILE {
+            self.index.insert(note.message.clone(), self.said.len());
+            self.said.push(RunNote {
+                message: note.message,
+                places: vec![note.place],
+                count: 1,
+            });
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        for note in &self.said {
+            let mut places = note.places.join("; ");
+            if note.count > note.places.len() {
+                let _ = write!(places, " and {} more", note.count - note.places.len());
+            }
+            let _ = if note.count == 1 {
+                writeln!(out, "note: {places}: {}\n", note.message)
+            } else {
+                writeln!(
+                    out,
+                    "note: {} ({places}): {}\n",
+                    plural(note.count, "record"),
+                    note.message
+                )
+            };
+        }
+        if self.more > 0 {
+            let _ = writeln!(
+                out,
+                "note: {} not shown; `--format json` lists every note of every file\n",
+                plural(self.more, "more note"),
+            );
+        }
+        out
     }
 }
 
@@ -239,7 +322,10 @@ impl Sink for HumanSink {
         if self.summary_only {
             return Piece::default();
         }
-        render_file(file, self.style).into()
+        Piece {
+            notes: placed_notes(file),
+            ..render_file(file, self.style).into()
+        }
     }
 
     fn begin(&mut self, _: &[InputError], _: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -252,27 +338,49 @@ impl Sink for HumanSink {
         _: Summary,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
+        for note in piece.notes {
+            self.notes.add(note);
+        }
         out.write_all(&piece.text)
     }
 
     fn finish(&mut self, end: &End<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        out.write_all(summary_line(end.summary).as_bytes())
+        out.write_all(self.notes.render().as_bytes())?;
+        out.write_all(summary_line(end.summary, end.input_errors.len()).as_bytes())
     }
 }
 
-/// The closing line of the human report (alone under `--quiet`).
-pub fn summary_line(summary: Summary) -> String {
-    format!(
-        "{} checked: {}, {}, {}{}.\n",
+/// The closing line of the human report (alone under `--quiet`), given how many inputs could not
+/// be checked at all: a run that checked nothing must not read like a pass.
+pub fn summary_line(summary: Summary, unchecked: usize) -> String {
+    format!("{}.\n", outcome_line(summary, unchecked))
+}
+
+/// What a run checked and found, in one line without its full stop: `2 files checked: 1 error,
+/// 0 warnings, 0 infos`, `nothing checked: 1 input could not be checked`.
+pub fn outcome_line(summary: Summary, unchecked: usize) -> String {
+    let could_not = format!("{} could not be checked", plural(unchecked, "input"));
+    if summary.files == 0 && unchecked > 0 {
+        return format!("nothing checked: {could_not}");
+    }
+    let mut line = format!(
+        "{} checked: {}, {}, {}{}",
         plural(summary.files, "file"),
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning"),
         plural(summary.infos, "info"),
         summary.remarks(),
-    )
+    );
+    if unchecked > 0 {
+        line.push_str("; ");
+        line.push_str(&could_not);
+    } else if crate::outcome::nothing_checked(summary) {
+        line.push_str("; no record of a supported connector, so nothing was checked");
+    }
+    line
 }
 
-/// One file's findings (the first `SHOWN_PER_FILE`) and notes.
+/// One file's findings (the first `SHOWN_PER_FILE`); its notes are said at the run's end.
 fn render_file(file: &RedactedFile, style: Style) -> String {
     let mut out = String::new();
     let snippet = file.source.as_ref().map(|source| Snippet {
@@ -310,30 +418,27 @@ fn render_file(file: &RedactedFile, style: Style) -> String {
             plural(more, "more finding"),
         );
     }
-    for note in file.notes.iter().take(SHOWN_PER_FILE) {
-        let mut place = String::new();
-        if !note.pointer.is_empty() {
-            let _ = write!(place, ", record `{}`", note.pointer);
-        }
-        if note.document > 0 {
-            let _ = write!(place, ", document {}", note.document + 1);
-        }
-        let _ = writeln!(out, "note: {}{place}: {}\n", file.path, note.message);
-    }
-    if let Some(more) = file
-        .notes
-        .len()
-        .checked_sub(SHOWN_PER_FILE)
-        .filter(|more| *more > 0)
-    {
-        let _ = writeln!(
-            out,
-            "note: {}: {} like these not shown\n",
-            &*file.path,
-            plural(more, "more note"),
-        );
-    }
     out
+}
+
+/// A file's notes with their places, for the run's end.
+fn placed_notes(file: &RedactedFile) -> Vec<PlacedNote> {
+    file.notes
+        .iter()
+        .map(|note| {
+            let mut place = file.path.to_string();
+            if !note.pointer.is_empty() {
+                let _ = write!(place, ", record `{}`", note.pointer);
+            }
+            if note.document > 0 {
+                let _ = write!(place, ", document {}", note.document + 1);
+            }
+            PlacedNote {
+                place,
+                message: note.message.clone(),
+            }
+        })
+        .collect()
 }
 
 /// The closing note of a `--probe` run: what the probe proved, and what no probe can.

@@ -24,6 +24,18 @@ struct Tool {
 struct JsonFile<'a> {
     path: &'a str,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// What the human report says as notes (the redirect URI to register for a record without
+    /// one, ...), per record; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<JsonNote<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonNote<'a> {
+    message: &'a str,
+    /// The JSON Pointer of the record the note is about (`""`: the document is the record).
+    pointer: &'a str,
+    document: usize,
 }
 
 #[derive(Serialize)]
@@ -127,7 +139,23 @@ fn render_file(file: &RedactedFile) -> String {
     if !entry.diagnostics.is_empty() {
         out.extend_from_slice(b"\n      ");
     }
-    out.extend_from_slice(b"]\n    }");
+    out.push(b']');
+    if !entry.notes.is_empty() {
+        out.extend_from_slice(b",\n      \"notes\": [");
+        for (index, note) in entry.notes.iter().enumerate() {
+            out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+            out.extend_from_slice(b"        {");
+            field(&mut out, true, "message");
+            push_string(&mut out, note.message);
+            field(&mut out, false, "pointer");
+            push_string(&mut out, note.pointer);
+            field(&mut out, false, "document");
+            out.extend_from_slice(itoa::Buffer::new().format(note.document).as_bytes());
+            out.extend_from_slice(b"\n        }");
+        }
+        out.extend_from_slice(b"\n      ]");
+    }
+    out.extend_from_slice(b"\n    }");
     // Every piece is UTF-8: literals and serde_json's output.
     String::from_utf8(out).unwrap_or_default()
 }
@@ -213,6 +241,15 @@ fn json_file<'a>(file: &'a RedactedFile) -> JsonFile<'a> {
                 }
             })
             .collect(),
+        notes: file
+            .notes
+            .iter()
+            .map(|note| JsonNote {
+                message: &note.message,
+                pointer: &note.pointer,
+                document: note.document,
+            })
+            .collect(),
     }
 }
 
@@ -257,6 +294,18 @@ mod tests {
         ];
         let mut without_help = Diagnostic::new(Code::KeyMissing, "no help");
         without_help.help = None;
+        let notes = [
+            crate::outcome::Note {
+                document: 0,
+                pointer: String::new(),
+                message: "plain note".to_owned(),
+            },
+            crate::outcome::Note {
+                document: 2,
+                pointer: "/1".to_owned(),
+                message: "a \"quoted\" note\n".to_owned(),
+            },
+        ];
         let files = [
             (String::from("plain.yaml"), vec![]),
             (
@@ -265,12 +314,16 @@ mod tests {
             ),
             (String::from(""), vec![without_help]),
         ];
-        for (path, diagnostics) in &files {
+        for ((path, diagnostics), with_notes) in files.iter().zip([true, false, true]) {
             let file = RedactedFile {
                 path: Cow::Borrowed(path),
                 source: None,
                 diagnostics: diagnostics.iter().map(Cow::Borrowed).collect(),
-                notes: Vec::new(),
+                notes: notes
+                    .iter()
+                    .filter(|_| with_notes)
+                    .map(Cow::Borrowed)
+                    .collect(),
             };
             let expected = serde_json::to_string_pretty(&json_file(&file))
                 .unwrap()

@@ -92,7 +92,8 @@ pub struct RedactedFile<'a> {
     pub path: Cow<'a, str>,
     pub source: Option<SourceText>,
     pub diagnostics: Vec<Cow<'a, Diagnostic>>,
-    /// Notes (human format only), redacted like messages.
+    /// Notes (the human format says each once per run; JSON lists them per file), redacted
+    /// like messages.
     pub notes: Vec<Cow<'a, Note>>,
 }
 
@@ -234,13 +235,15 @@ pub struct Piece {
     /// Places in `text` (byte offsets, in order) where a value goes that is known only in report
     /// order: SARIF's index of the result's rule, for the code given.
     pub holes: Vec<(usize, crate::catalogue::Code)>,
+    /// The human format's notes of the file, said once per run at its end (`human::Notes`).
+    pub notes: Vec<human::PlacedNote>,
 }
 
 impl From<String> for Piece {
     fn from(text: String) -> Piece {
         Piece {
             text: text.into_bytes(),
-            holes: Vec::new(),
+            ..Piece::default()
         }
     }
 }

@@ -200,8 +200,13 @@ fn format_problem(value: &str) -> Option<String> {
     }
     let length = value.chars().count();
     if length < *LEGACY_LENGTH.start() {
+        let characters = if length == 1 {
+            "character"
+        } else {
+            "characters"
+        };
         Some(format!(
-            "is only {length} characters long; Entra secrets have at least 16 (current ones 40): truncated, or not the secret Value?"
+            "is only {length} {characters} long; Entra secrets have at least 16 (current ones 40): truncated, or not the secret Value?"
         ))
     } else {
         Some(format!(

@@ -289,8 +289,8 @@ pub fn is_cloud_host(host: &str) -> bool {
 
 /// Whether an `*.appmixer.cloud` host (lower case, no trailing dot) is an API host; when it is
 /// not, the API host when there is only one it can be: the Studio's or Backoffice's host with
-/// `api.` in place of their label, `<tenant>.appmixer.cloud` with `api.` before it. A host whose
-/// tenant cannot be told (`api.appmixer.cloud`, `acme.api.appmixer.cloud`,
+/// `api.` in place of their label, `<subdomain>.appmixer.cloud` with `api.` before it. A host whose
+/// subdomain cannot be told (`api.appmixer.cloud`, `acme.api.appmixer.cloud`,
 /// `api-acme.appmixer.cloud`) gets none.
 pub fn cloud_api_host(host: &str) -> Result<(), Option<String>> {
     let labels = host.split('.').count();
@@ -299,13 +299,13 @@ pub fn cloud_api_host(host: &str) -> Result<(), Option<String>> {
         !label.is_empty() && !label.contains("api") && !FRONT_END_LABELS.contains(&label)
     };
     match labels {
-        // `api.<tenant>.appmixer.cloud`
+        // `api.<subdomain>.appmixer.cloud`
         4 if front == "api" => Ok(()),
         // `appmixer.cloud`
         2 => Err(None),
-        // `<tenant>.appmixer.cloud`
+        // `<subdomain>.appmixer.cloud`
         3 => Err(tenant_like(front).then(|| format!("api.{host}"))),
-        // `<front end>.<tenant>.appmixer.cloud`
+        // `<front end>.<subdomain>.appmixer.cloud`
         4 => Err((FRONT_END_LABELS.contains(&front)
             && rest.split('.').next().is_some_and(tenant_like))
         .then(|| format!("api.{rest}"))),
@@ -408,7 +408,7 @@ enum Problem {
     Fragment,
     TrailingSlash,
     WrongPath(PathProblem),
-    /// An `*.appmixer.cloud` host written otherwise than `api.<tenant>.appmixer.cloud`.
+    /// An `*.appmixer.cloud` host written otherwise than `api.<subdomain>.appmixer.cloud`.
     NotApiHost(HostProblem),
 }
 
@@ -425,7 +425,7 @@ enum PathProblem {
 struct HostProblem {
     /// The host without a trailing dot, in lower case.
     host: String,
-    /// Not `api.<tenant>`: the Studio, the Backoffice, a missing `api.`.
+    /// Not `api.<subdomain>`: the Studio, the Backoffice, a missing `api.`.
     not_api: bool,
     trailing_dot: bool,
     /// A port written after the host other than the default `:443`.
@@ -665,8 +665,8 @@ fn has_error(problems: &[Problem]) -> bool {
 /// fixed (invisible characters removed, `https://` added or lower-cased, look-alike letters of
 /// the host replaced, the Studio or Backoffice host turned into the API host, the port, query,
 /// fragment and trailing slash removed, the callback path put right). `None` when any problem
-/// has no single fix (a template host, a forbidden character, a host whose tenant cannot be
-/// told) or the result would not pass these checks itself.
+/// has no single fix (a template host, a forbidden character, a host whose subdomain cannot
+/// be told) or the result would not pass these checks itself.
 ///
 /// This is the one place a replacement for a redirect URI is computed: every finding's help on
 /// the value quotes it, and a fix can apply it.
@@ -966,7 +966,7 @@ fn words(
             let mut reasons = Vec::new();
             if problem.not_api {
                 reasons.push(format!(
-                    "points at `{host}`{which}, not at the API host `api.<tenant>.{CLOUD_DOMAIN}`"
+                    "points at `{host}`{which}, not at the API host `api.<subdomain>.{CLOUD_DOMAIN}`"
                 ));
             }
             if problem.trailing_dot {
@@ -984,7 +984,7 @@ fn words(
                     "use `{uri}`: the callback is served by the API host, and {REGISTER}"
                 ),
                 None => format!(
-                    "use `https://api.<your-tenant>.{CLOUD_DOMAIN}{callback}` (the API host of your tenant): the callback is served by the API host"
+                    "use `https://api.<your-subdomain>.{CLOUD_DOMAIN}{callback}` (the API host of your Appmixer subdomain): the callback is served by the API host"
                 ),
             };
             (format!("{subject} {}", reasons.join(", and ")), help)
@@ -999,7 +999,7 @@ fn api_url_hint(api: &Url) -> String {
             if is_cloud_host(host) && cloud_api_host(host.trim_end_matches('.')).is_err() =>
         {
             format!(
-                " Note that `--api-url` points at `{host}`, which is not the API host `api.<tenant>.{CLOUD_DOMAIN}`."
+                " Note that `--api-url` points at `{host}`, which is not the API host `api.<subdomain>.{CLOUD_DOMAIN}`."
             )
         }
         _ => String::new(),
@@ -1166,10 +1166,10 @@ pub fn notes(record: &Record, context: &RuleContext) -> Option<String> {
     };
     Some(match exact {
         Some(uri) => format!(
-            "this record has no `{key}`: {REGISTER} as `{uri}`{loopback} (and add `{key}: {uri}` to have it checked)"
+            "without `{key}`, the redirect URI is not checked: {REGISTER} as `{uri}`{loopback} (and add `{key}: {uri}` to have it checked)"
         ),
         None => format!(
-            "this record has no `{key}`: {REGISTER} as `<Appmixer API URL>{callback}`, e.g. `https://api.acme.appmixer.cloud{callback}`; run with `--api-url` to get the exact URI"
+            "without `{key}`, the redirect URI is not checked: {REGISTER} as `<Appmixer API URL>{callback}`, e.g. `https://api.acme.appmixer.cloud{callback}`; run with `--api-url` to get the exact URI"
         ),
     })
 }
@@ -1365,7 +1365,7 @@ mod tests {
         }
     }
 
-    /// An API host is derived only when the tenant can be told from the host.
+    /// An API host is derived only when the subdomain can be told from the host.
     #[test]
     fn cloud_api_hosts_are_derived_only_when_certain() {
         for (host, derived) in [
@@ -1390,7 +1390,7 @@ mod tests {
                 "www.a.b.c.appmixer.cloud",
                 Err(Some("api.a.b.c.appmixer.cloud")),
             ),
-            // The tenant cannot be told: no guess.
+            // The subdomain cannot be told: no guess.
             ("api.appmixer.cloud", Err(None)),
             ("my.appmixer.cloud", Err(None)),
             ("acme.api.appmixer.cloud", Err(None)),
@@ -2014,7 +2014,7 @@ mod tests {
             assert_eq!(codes(&found), vec![Code::RedirectUriNotApiHost], "{value}");
             let help = found[0].help.clone().unwrap_or_default();
             assert!(!help.contains("api.api."), "{value}: {help}");
-            assert!(help.contains("api.<your-tenant>"), "{value}: {help}");
+            assert!(help.contains("api.<your-subdomain>"), "{value}: {help}");
             assert_eq!(suggestion(value, CALLBACK, None), None, "{value}");
         }
         // Two findings on one value give one fix.

@@ -120,10 +120,12 @@ pub fn connector(profile: &Profile) -> String {
     ));
     for key in profile.keys {
         let required = if key.required { "required" } else { "optional" };
+        // Appmixer's reading of a key outside its connector's code is not always documented
+        // (`tenantId`): what is not known to be read by Appmixer is only said to be used here.
         let reader = if key.read_by_appmixer {
             "read by Appmixer"
         } else {
-            "read only by connector-lint"
+            "used by connector-lint"
         };
         out.push_str(&format!(
             "  {name} ({required}, {reader}): {title}. {description}\n",

@@ -72,7 +72,7 @@ pub static AZURE_DEVOPS: Profile = Profile {
             required: false,
             read_by_appmixer: false,
             title: "Directory (tenant) ID",
-            description: "Not read by Appmixer: the app's home tenant (a GUID, or a verified domain such as `contoso.onmicrosoft.com`), on the app's Overview page. Used by `connector-lint check --probe`.",
+            description: "The app's home tenant (a GUID, or a verified domain such as `contoso.onmicrosoft.com`), on the app's Overview page, used by `connector-lint check --probe` and its registration check. The connector signs each user in through the tenant they give when connecting, or its default; whether it also reads a Backoffice `tenantId` is not documented.",
         },
     ],
     callback_path: "/auth/azuredevops/callback",

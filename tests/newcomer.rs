@@ -647,6 +647,22 @@ fn a_run_that_could_not_read_its_input_does_not_read_like_a_pass() {
             result.stderr
         );
     }
+    // The JSON report names the inputs it could not check; a run without has no such field.
+    for (args, errors) in [
+        (
+            &["check", "missing.yaml", "a.yaml", "--format", "json"][..],
+            serde_json::json!(["`missing.yaml` does not exist"]),
+        ),
+        (
+            &["check", "a.yaml", "--format", "json"][..],
+            serde_json::Value::Null,
+        ),
+    ] {
+        let result = check(args);
+        let report: serde_json::Value = serde_json::from_str(&result.stdout).expect("JSON");
+        assert_eq!(report["inputErrors"], errors, "{}", result.stdout);
+        assert_eq!(report["summary"]["files"], 1, "{}", result.stdout);
+    }
 }
 
 /// Counts in messages agree with their nouns.

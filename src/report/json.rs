@@ -12,6 +12,10 @@ struct JsonReport<'a> {
     tool: Tool,
     files: Vec<JsonFile<'a>>,
     summary: Summary,
+    /// The inputs that could not be checked at all (exit status 2), each as standard error says
+    /// it: without them a run that read nothing would read like a clean pass. Left out when none.
+    #[serde(rename = "inputErrors", skip_serializing_if = "Vec::is_empty")]
+    input_errors: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -75,7 +79,7 @@ pub struct JsonSink {
 const FILES: &str = "\"files\": []";
 
 /// The report's text before and after its (empty) file list.
-fn envelope(summary: Summary) -> std::io::Result<(String, String)> {
+fn envelope(summary: Summary, input_errors: &[InputError]) -> std::io::Result<(String, String)> {
     let envelope = JsonReport {
         version: 1,
         tool: Tool {
@@ -84,6 +88,7 @@ fn envelope(summary: Summary) -> std::io::Result<(String, String)> {
         },
         files: Vec::new(),
         summary,
+        input_errors: input_errors.iter().map(ToString::to_string).collect(),
     };
     let text = serde_json::to_string_pretty(&envelope).map_err(std::io::Error::other)?;
     match text.split_once(FILES) {
@@ -100,7 +105,7 @@ impl Sink for JsonSink {
     }
 
     fn begin(&mut self, _: &[InputError], out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        out.write_all(envelope(Summary::default())?.0.as_bytes())
+        out.write_all(envelope(Summary::default(), &[])?.0.as_bytes())
     }
 
     fn write(
@@ -116,7 +121,7 @@ impl Sink for JsonSink {
 
     fn finish(&mut self, end: &End<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         out.write_all(if self.any { b"\n  ]" } else { FILES.as_bytes() })?;
-        out.write_all(envelope(end.summary)?.1.as_bytes())?;
+        out.write_all(envelope(end.summary, end.input_errors)?.1.as_bytes())?;
         out.write_all(b"\n")
     }
 }

@@ -49,6 +49,10 @@ pub fn is_near_secret_key(key: &str) -> bool {
     if letters + 2 < shortest || letters > longest + 2 {
         return false;
     }
+    // A secret key's own name is its own closest key (distance 0).
+    if secret_key_names().contains(&key) {
+        return true;
+    }
     // The did-you-mean's edit distance, for the few keys that could be near a secret key.
     if !secret_key_names()
         .iter()

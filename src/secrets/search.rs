@@ -71,6 +71,31 @@ impl<'a> SecretValues<'a> {
         if self.values.is_empty() {
             return Vec::new();
         }
+        // Most files hold a secret or two, and building an automaton costs far more than reading
+        // a file's text once per value. A value that no proper prefix ends (no border) cannot
+        // overlap itself, so its non-overlapping occurrences are all of them.
+        if self.values.len() <= FEW && self.values.iter().all(|value| has_no_border(value)) {
+            let mut occurrences: Vec<Span> = self
+                .values
+                .iter()
+                .flat_map(|value| {
+                    memchr::memmem::find_iter(text.as_bytes(), value.as_bytes())
+                        .map(|start| start..start + value.len())
+                })
+                .collect();
+            occurrences.sort_unstable_by_key(|span| (span.start, span.end));
+            let mut spans: Vec<Span> = Vec::with_capacity(occurrences.len());
+            for span in occurrences {
+                match spans.last_mut() {
+                    // Overlapping: one range; adjacent ones stay apart, as in `Longest::covered`.
+                    Some(previous) if span.start < previous.end => {
+                        previous.end = previous.end.max(span.end);
+                    }
+                    _ => spans.push(span),
+                }
+            }
+            return spans;
+        }
         self.automaton()
             .map_or_else(Vec::new, |automaton| automaton.covered(text.as_bytes()))
     }
@@ -149,6 +174,24 @@ impl Longest {
     }
 }
 
+/// Whether no proper prefix of the value is also its suffix (the failure function of
+/// Knuth-Morris-Pratt ends at zero): then two occurrences of it cannot overlap.
+fn has_no_border(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let mut failure = vec![0usize; bytes.len()];
+    let mut matched = 0;
+    for index in 1..bytes.len() {
+        while matched > 0 && bytes[index] != bytes[matched] {
+            matched = failure[matched - 1];
+        }
+        if bytes[index] == bytes[matched] {
+            matched += 1;
+        }
+        failure[index] = matched;
+    }
+    failure.last().is_none_or(|&border| border == 0)
+}
+
 /// Texts up to this long are searched by `contains` without building a searcher.
 const SHORT_TEXT: usize = 1024;
 
@@ -206,6 +249,21 @@ mod tests {
     }
 
     #[test]
+    fn borders_are_found() {
+        for (value, border) in [
+            ("abcabc", true),
+            ("aaaaaa", true),
+            ("abcdab", true),
+            ("abcdef", false),
+            ("Zq18Q~abcdefZ", true),
+            ("Zq18Q~abcdefg", false),
+            ("", false),
+        ] {
+            assert_eq!(!has_no_border(value), border, "{value}");
+        }
+    }
+
+    #[test]
     fn spans_cover_every_occurrence_overlapping_ones_too() {
         let cases: &[(&str, &[&str])] = &[
             ("id: abcdefghi and abcdef", &["abcdef", "defghi"]),
@@ -215,6 +273,10 @@ mod tests {
             ("é secret-é-value é", &["secret-é-value"]),
             ("short ab ab", &["ab", "  padded-value  "]),
             ("  padded-value", &["ab", "  padded-value  "]),
+            // Values that overlap themselves (a border), and values beside each other.
+            ("abcabcabc abcab", &["abcabc"]),
+            ("xyzw-secretxyzw-secret", &["xyzw-secret", "secretxyzw"]),
+            ("aaaaaaaaaa", &["aaaaaa", "bbbbbbbb"]),
             // A value that begins before shorter values found inside it first.
             (
                 "`LEAKnested/legacy` twice",

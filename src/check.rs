@@ -120,7 +120,14 @@ pub fn check_input(input: &Input, options: &Options) -> Result<FileReport, Input
         }
     };
     match source::decode(bytes) {
-        Ok(text) => Ok(check_source(SourceText::new(name, format, text), options)),
+        Ok(text) => {
+            let source = SourceText::new(name, format, text);
+            let source = match input {
+                Input::File { path, .. } => source.from_file(path),
+                Input::Stdin { .. } => source,
+            };
+            Ok(check_source(source, options))
+        }
         Err(problem) => Ok(decode_failure(name, format, problem, options)),
     }
 }
@@ -291,10 +298,24 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
 /// Whether a loaded file is, or may be, a connector configuration: a record holds a key of a
 /// connector or a near miss of one, it lies where Appmixer's key store keeps connector keys, or it
 /// cannot be told (it does not load, or holds nothing). Workflows and `package.json` are not.
+/// The connector a key store's path names (`connectors/appmixer/microsoft/config.prod.json`),
+/// read from the path as shown or, when that has lost the `connectors/` directories above the
+/// working directory, from the whole path of the file.
+fn key_store_service(source: &SourceText) -> Option<String> {
+    connectors::service_from_key_store_path(&source.name).or_else(|| {
+        let path = source.path.as_deref()?;
+        // Only a key store's file name is worth asking the working directory for.
+        let name = path.file_name()?.to_str()?;
+        if !(name.starts_with("config.") && name.ends_with(".json")) {
+            return None;
+        }
+        let whole = std::path::absolute(path).ok()?;
+        connectors::service_from_key_store_path(&whole.to_string_lossy())
+    })
+}
+
 fn looks_like_config(source: &SourceText, loaded: &document::Loaded) -> bool {
-    if loaded.error.is_some()
-        || loaded.documents.is_empty()
-        || connectors::service_from_key_store_path(&source.name).is_some()
+    if loaded.error.is_some() || loaded.documents.is_empty() || key_store_service(source).is_some()
     {
         return true;
     }
@@ -542,7 +563,7 @@ fn record_profile(
         if let Some(profile) = options.service {
             return Ok(profile);
         }
-        match connectors::service_from_key_store_path(&at.source.name) {
+        match key_store_service(at.source) {
             Some(service) => connectors::by_service_id(&service).ok_or(service),
             None => Ok(connectors::default_profile()),
         }

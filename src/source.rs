@@ -293,6 +293,9 @@ pub struct SourceText {
     pub format: Format,
     pub text: String,
     pub lines: LineIndex,
+    /// The file's path as it was opened, when the text is a file's: `name` is the path as shown
+    /// (`shown_path`), which may have lost the directories above the working directory.
+    pub path: Option<PathBuf>,
 }
 
 impl SourceText {
@@ -303,7 +306,15 @@ impl SourceText {
             format,
             text,
             lines,
+            path: None,
         }
+    }
+
+    /// The same text, read from the file at `path`.
+    #[must_use]
+    pub fn from_file(mut self, path: &Path) -> SourceText {
+        self.path = Some(path.to_path_buf());
+        self
     }
 
     pub fn position(&self, byte: usize) -> Position {

@@ -135,6 +135,38 @@ fn a_key_store_tree_takes_each_service_from_its_path() {
     }
 }
 
+/// A key store file named from inside the tree (its path shown without the `connectors/`
+/// directories above the working directory) is still judged by the service its path names:
+/// as an Azure DevOps record, the linear one would be `client-id/not-guid`, and with `--fix` its
+/// re-check must agree.
+#[test]
+fn a_key_store_file_named_from_inside_the_tree_keeps_its_service() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let inside = root.join("fixtures/keystore/connectors/appmixer");
+    let linear = inside.join("linear/config.PROD.json");
+    for given in [
+        linear.display().to_string(),
+        "linear/config.PROD.json".to_owned(),
+        "./linear/config.PROD.json".to_owned(),
+    ] {
+        for extra in [&[][..], &["--diff"][..]] {
+            let result = run(with_secrets(&mut binary())
+                .current_dir(&inside)
+                .args(["check", &given, "--format", "json"])
+                .args(extra));
+            let combined = format!("{}{}", result.stdout, result.stderr);
+            assert!(
+                combined.contains("service-id/unsupported") || extra == ["--diff"],
+                "{given} {extra:?}: {combined}"
+            );
+            assert!(
+                !combined.contains("client-id/not-guid"),
+                "{given} {extra:?}: {combined}"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_service_flag_names_the_connector_of_a_record_without_one() {
     let record = r#"{"clientId": "7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "clientSecret": "${MICROSOFT_CLIENT_SECRET}", "microsoftTenant": "nope"}"#;

@@ -251,6 +251,15 @@ pub struct FixedText {
 pub fn fix_text(source: SourceText, options: &Options) -> (FileReport, FixedText) {
     let name = source.name.clone();
     let format = source.format;
+    let path = source.path.clone();
+    // The fixed text is checked as the same file (a key store's path names its connector).
+    let again = |text: String| {
+        let fixed = SourceText::new(name.clone(), format, text);
+        match &path {
+            Some(path) => fixed.from_file(path),
+            None => fixed,
+        }
+    };
     let original_text = source.text.clone();
     let original = check_source(source, options);
     let baseline = counted(&original.diagnostics);
@@ -283,10 +292,7 @@ pub fn fix_text(source: SourceText, options: &Options) -> (FileReport, FixedText
                     .filter_map(|diagnostic| diagnostic.fix.as_ref()?.renames_to.clone()),
             );
             let fixed_text = apply(&text, &edits);
-            let fixed = check_source(
-                SourceText::new(name.clone(), format, fixed_text.clone()),
-                options,
-            );
+            let fixed = check_source(again(fixed_text.clone()), options);
             match added_finding(&baseline, &fixed.diagnostics, &renamed) {
                 None => Ok((fixed_text, fixed, renamed)),
                 Some(code) => Err(code),
@@ -322,9 +328,7 @@ pub fn fix_text(source: SourceText, options: &Options) -> (FileReport, FixedText
         fixes += count;
         current = Some(fixed);
     }
-    let mut report = current.unwrap_or_else(|| {
-        check_source(SourceText::new(name.clone(), format, text.clone()), options)
-    });
+    let mut report = current.unwrap_or_else(|| check_source(again(text.clone()), options));
     // A finding whose fix was refused says so.
     let mut refused_count = 0;
     for diagnostic in &mut report.diagnostics {
@@ -442,7 +446,12 @@ fn fix_input(input: &Input, options: &Options, mode: Mode) -> Result<FileOutcome
         Err(_) => return crate::check::check_input(input, options).map(unchanged),
     };
     let name = input.display().to_owned();
-    let (original, fixed) = fix_text(SourceText::new(name.clone(), format, text.clone()), options);
+    let source = SourceText::new(name.clone(), format, text.clone());
+    let source = match input {
+        Input::File { path, .. } => source.from_file(path),
+        Input::Stdin { .. } => source,
+    };
+    let (original, fixed) = fix_text(source, options);
     let changed = fixed.text != text;
     let mut outcome = FileOutcome {
         report: fixed.report,

@@ -112,6 +112,7 @@ pub fn redact_file(file: &FileReport, with_sources: bool) -> RedactedFile<'_> {
             format: source.format,
             text: masked,
             lines: source.lines.clone(),
+            path: source.path.clone(),
         }
     });
     let diagnostics = file

@@ -84,22 +84,26 @@ fn pasted_records(
     };
     // A duplicate's pointer is its key's; the mapping's is the pointer without the last segment
     // (a `/` inside a key is escaped as `~1`).
-    let mapping = |duplicate: &document::DuplicateKey| -> String {
+    fn mapping(duplicate: &document::DuplicateKey) -> &str {
         duplicate
             .pointer
             .rsplit_once('/')
-            .map_or_else(String::new, |(parent, _)| parent.to_owned())
-    };
+            .map_or("", |(parent, _)| parent)
+    }
+    // Counted once per mapping: a file can repeat a key on every line.
+    let mut repeats: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for duplicate in duplicates {
+        *repeats.entry(mapping(duplicate)).or_default() += 1;
+    }
+    let mut seen = std::collections::HashSet::new();
     let mut found: Vec<(String, &'static str)> = Vec::new();
     for duplicate in duplicates {
         let pointer = mapping(duplicate);
-        let pointer = pointer.as_str();
         let record_key = matches!(duplicate.key.as_str(), "clientId" | "clientSecret");
-        let repeats = duplicates
-            .iter()
-            .filter(|other| mapping(other) == pointer)
-            .count();
-        if record_key && repeats >= 2 && !found.iter().any(|(seen, _)| *seen == pointer) {
+        if record_key
+            && repeats.get(pointer).is_some_and(|&count| count >= 2)
+            && seen.insert(pointer)
+        {
             found.push((pointer.to_owned(), hint));
         }
     }

@@ -23,6 +23,8 @@ const FEW: usize = 4;
 /// stand under a secret key), once each.
 pub struct SecretValues<'a> {
     values: Vec<&'a str>,
+    /// Whether no value can overlap itself (`has_no_border`), decided once per file's values.
+    no_borders: bool,
     /// Built the first time it is needed.
     automaton: OnceCell<Option<Longest>>,
 }
@@ -43,8 +45,10 @@ impl<'a> SecretValues<'a> {
             .collect();
         values.sort_unstable();
         values.dedup();
+        let no_borders = values.len() <= FEW && values.iter().all(|value| has_no_border(value));
         SecretValues {
             values,
+            no_borders,
             automaton: OnceCell::new(),
         }
     }
@@ -74,7 +78,7 @@ impl<'a> SecretValues<'a> {
         // Most files hold a secret or two, and building an automaton costs far more than reading
         // a file's text once per value. A value that no proper prefix ends (no border) cannot
         // overlap itself, so its non-overlapping occurrences are all of them.
-        if self.values.len() <= FEW && self.values.iter().all(|value| has_no_border(value)) {
+        if self.no_borders {
             let mut occurrences: Vec<Span> = self
                 .values
                 .iter()

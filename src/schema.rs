@@ -287,6 +287,37 @@ fn normalized_key(key: &str) -> String {
         .to_lowercase()
 }
 
+/// A lower bound of the edit distance `key_candidates` computes between a normalized key and
+/// the known key `known` (in lower case): the larger of the number of the key's characters that
+/// `known` lacks and the number of `known`'s that the key lacks (counted with repeats). Each edit
+/// (insertion, deletion, substitution, transposition) changes either number by at most one, and
+/// both are zero when the two are equal. 0 (no bound) for a known key outside ASCII.
+fn edits_lower_bound(normalized: &str, known: &str) -> usize {
+    if !known.is_ascii() || known.len() > usize::from(u8::MAX) {
+        return 0;
+    }
+    let mut wanted = [0u8; 128];
+    for byte in known.bytes() {
+        wanted[usize::from(byte.to_ascii_lowercase())] += 1;
+    }
+    let mut length = 0usize;
+    let mut matched = 0usize;
+    for c in normalized.chars() {
+        length += 1;
+        let slot = u32::from(c)
+            .try_into()
+            .ok()
+            .and_then(|index: usize| wanted.get_mut(index));
+        if let Some(count) = slot
+            && *count > 0
+        {
+            *count -= 1;
+            matched += 1;
+        }
+    }
+    (length - matched).max(known.len() - matched)
+}
+
 /// Every known key `key` may be a near miss of, the closest first: one for most, two for a
 /// synonym such as `redirectUrl` (`redirectUri` or `callbackUrl`) or a typo as near to both.
 pub fn key_candidates(profile: &Profile, key: &str) -> Vec<&'static str> {
@@ -304,11 +335,17 @@ pub fn key_candidates(profile: &Profile, key: &str) -> Vec<&'static str> {
     let near: Vec<(usize, &'static str)> = profile
         .keys
         .iter()
-        .map(|known| {
+        .filter_map(|known| {
+            let allowed = allowed_edits(known.name);
+            // A key the bound rules out has a distance above `allowed`, so it would be dropped
+            // below anyway; the bound spares the edit distance (an allocation and a table per
+            // pair) for nearly every pair.
+            if edits_lower_bound(&normalized, known.name) > allowed {
+                return None;
+            }
             let distance = strsim::damerau_levenshtein(&normalized, &known.name.to_lowercase());
-            (distance, known.name)
+            (distance <= allowed).then_some((distance, known.name))
         })
-        .filter(|(distance, known)| *distance <= allowed_edits(known))
         .collect();
     let closest = near.iter().map(|(distance, _)| *distance).min();
     near.into_iter()
@@ -378,7 +415,8 @@ pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFin
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for name in unexpected {
-                    findings.push(match suggest_key(profile, name) {
+                    let candidates = key_candidates(profile, name);
+                    findings.push(match candidates.first().copied() {
                         Some(known) if instance.get(known).is_none() => ShapeFinding {
                             code: Code::KeyMisspelled,
                             key: Some(name.clone()),
@@ -389,7 +427,7 @@ pub fn validate(profile: &Profile, instance: &serde_json::Value) -> Vec<ShapeFin
                             )),
  concerns: Some(known),
                             // Two keys it may mean is a guess, not a fix.
-                            fix: (key_candidates(profile, name).len() == 1)
+                            fix: (candidates.len() == 1)
                                 .then(|| crate::fix::ValueFix::rename_key(name, known)),
                         },
                         Some(known) => ShapeFinding {
@@ -504,8 +542,9 @@ mod tests {
     /// The cheap bound never rules out a key the did-you-mean would suggest: typos of every
     /// known key (each edit kind, separators, letter case, invisible and non-ASCII characters),
     /// aliases, and unrelated names.
-    #[test]
-    fn may_suggest_never_rules_out_a_suggestion() {
+    /// Typos of every known key (each edit kind, separators, letter case, invisible and
+    /// non-ASCII characters), aliases, and unrelated names.
+    fn near_misses() -> Vec<String> {
         use crate::connectors::PROFILES;
         let mut keys: Vec<String> = ALIASES
             .iter()
@@ -556,6 +595,13 @@ mod tests {
             keys.push(known.name.to_uppercase());
             keys.push(known.name.replace('I', "_i"));
         }
+        keys
+    }
+
+    #[test]
+    fn may_suggest_never_rules_out_a_suggestion() {
+        use crate::connectors::PROFILES;
+        let keys = near_misses();
         let mut suggested = 0;
         let mut ruled_out = 0;
         for profile in PROFILES {
@@ -574,6 +620,111 @@ mod tests {
             suggested > 500 && ruled_out > 5000,
             "{suggested} {ruled_out}"
         );
+    }
+
+    /// `key_candidates` as it was before the bound: the edit distance to every known key.
+    fn key_candidates_unbounded(
+        profile: &crate::connectors::Profile,
+        key: &str,
+    ) -> Vec<&'static str> {
+        let normalized = normalized_key(key);
+        if normalized.is_empty() {
+            return Vec::new();
+        }
+        let aliases: Vec<&'static str> = aliases_of(&normalized)
+            .iter()
+            .filter_map(|alias| profile.key(alias).map(|key| key.name))
+            .collect();
+        if !aliases.is_empty() {
+            return aliases;
+        }
+        let near: Vec<(usize, &'static str)> = profile
+            .keys
+            .iter()
+            .map(|known| {
+                let distance = strsim::damerau_levenshtein(&normalized, &known.name.to_lowercase());
+                (distance, known.name)
+            })
+            .filter(|(distance, known)| *distance <= allowed_edits(known))
+            .collect();
+        let closest = near.iter().map(|(distance, _)| *distance).min();
+        near.into_iter()
+            .filter(|(distance, _)| Some(*distance) == closest)
+            .map(|(_, known)| known)
+            .collect()
+    }
+
+    /// The bound spares work only: the same candidates in the same order, for typos of every
+    /// key and for arbitrary names.
+    #[test]
+    fn bounded_candidates_are_the_unbounded_ones() {
+        use crate::connectors::PROFILES;
+        let mut keys = near_misses();
+        keys.extend(
+            [
+                "clientID",
+                "client_id",
+                "CLIENTSECRET",
+                "tenant_ID",
+                "redirectURL",
+                "scope",
+                "aaaa",
+            ]
+            .map(str::to_owned),
+        );
+        let mut suggested = 0;
+        for profile in PROFILES {
+            for key in &keys {
+                let bounded = key_candidates(profile, key);
+                assert_eq!(bounded, key_candidates_unbounded(profile, key), "{key:?}");
+                suggested += bounded.len();
+            }
+        }
+        assert!(suggested > 500, "{suggested}");
+    }
+
+    proptest::proptest! {
+        /// The bound is below the distance, whatever the two texts (`strsim` counts characters).
+        #[test]
+        fn edits_lower_bound_is_below_the_distance(
+            key in "[a-dA-D_\\-é\u{200b}Σ]{0,14}",
+            known in "[a-dA-D]{0,14}",
+        ) {
+            let normalized = normalized_key(&key);
+            let distance = strsim::damerau_levenshtein(&normalized, &known.to_lowercase());
+            proptest::prop_assert!(edits_lower_bound(&normalized, &known) <= distance);
+        }
+
+        /// Known keys with up to four random edits (insertions, deletions, substitutions,
+        /// swaps), in every profile.
+        #[test]
+        fn bounded_candidates_are_the_unbounded_ones_fuzzed(
+            known_index in 0usize..64,
+            edits in proptest::collection::vec(
+                (0u8..4, 0usize..32, proptest::sample::select(vec!['a', 'e', 'i', 'T', 'd', '_', '-', 'é', '\u{200b}', 'Σ'])),
+                0..5,
+            ),
+        ) {
+            let names: Vec<&str> = crate::connectors::PROFILES
+                .iter()
+                .flat_map(|profile| profile.keys.iter().map(|key| key.name))
+                .collect();
+            let mut chars: Vec<char> = names[known_index % names.len()].chars().collect();
+            for (kind, position, c) in edits {
+                let at = position % (chars.len() + 1);
+                match kind {
+                    0 => chars.insert(at, c),
+                    1 if at < chars.len() => { chars.remove(at); }
+                    2 if at < chars.len() => chars[at] = c,
+                    _ if at + 1 < chars.len() => chars.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let key: String = chars.into_iter().collect();
+            for profile in crate::connectors::PROFILES {
+                proptest::prop_assert_eq!(key_candidates(profile, &key), key_candidates_unbounded(profile, &key), "{:?}", key);
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,10 @@ const CERTIFICATES: &str = "Certificates & secrets";
 const COPY_AGAIN: &str = "copy the Value again from Certificates & secrets (it is shown only once; create a new client secret if you no longer have it)";
 const REFILL: &str = "paste the secret Value from Certificates & secrets (it is shown only once, right after creation; create a new client secret if you no longer have it)";
 
+/// The message of `client-secret/plaintext`, which nearly every record with a literal secret gets:
+/// written out (`KEY` inside; a test holds it to `KEY`) rather than formatted for each.
+const PLAINTEXT: &str = "`clientSecret` is written literally in the file";
+
 /// Appends where the Certificates & secrets page is.
 fn navigation(help: String) -> String {
     format!(
@@ -193,9 +197,10 @@ fn malformed(value: &str) -> Option<(String, String)> {
     None
 }
 
-/// Why a secret has no recognised format, described without quoting it.
-fn format_problem(value: &str) -> Option<String> {
-    if is_current_format(value) || is_legacy_format(value) {
+/// Why a secret has no recognised format, described without quoting it. `current`: whether the
+/// value is in the current format ([`is_current_format`], asked once per secret).
+fn format_problem(value: &str, current: bool) -> Option<String> {
+    if current || is_legacy_format(value) {
         return None;
     }
     let length = value.chars().count();
@@ -226,6 +231,7 @@ pub fn judge(
 ) -> Vec<Finding> {
     let variable = profile.secret_variable;
     let value = values::cleaned(secret.expose_secret());
+    let current = is_current_format(value);
     let described = origin.describe();
     let mut findings = Vec::new();
     let refill = REFILL;
@@ -320,7 +326,9 @@ pub fn judge(
                 origin,
             )),
         )
-    } else if let Some((problem, help)) = malformed(value) {
+    } else if let Some((problem, help)) = (!current).then(|| malformed(value)).flatten() {
+        // A secret in the current format is never malformed (a test holds the two to that), and
+        // nearly every secret is in it: the character-by-character checks are spared.
         Some(
             Finding::new(
                 Code::ClientSecretMalformed,
@@ -335,7 +343,7 @@ pub fn judge(
     let plausible = error.is_none();
     findings.extend(error);
 
-    if plausible && let Some(problem) = format_problem(value) {
+    if plausible && let Some(problem) = format_problem(value, current) {
         findings.push(
             Finding::new(
                 Code::ClientSecretUnrecognizedFormat,
@@ -358,7 +366,7 @@ pub fn judge(
             Finding::new(
                 Code::ClientSecretPlaintext,
                 KEY,
-                format!("`{KEY}` is written literally in the file"),
+                PLAINTEXT,
             )
             .help(format!(
                 "write `clientSecret: ${{{variable}}}` and provide the variable from your secret store or CI secrets; rotate the secret if this file was ever committed"
@@ -426,6 +434,67 @@ mod tests {
     fn the_written_out_helps_name_the_portal_page() {
         for help in [COPY_AGAIN, REFILL] {
             assert!(help.contains(&format!("from {CERTIFICATES} (")), "{help}");
+        }
+    }
+
+    #[test]
+    fn the_written_out_message_names_the_key() {
+        assert_eq!(
+            PLAINTEXT,
+            format!("`{KEY}` is written literally in the file")
+        );
+    }
+
+    /// Values in the current format that come as near as the format allows to what `malformed`
+    /// looks for: GUID-like runs of hex digits and dashes, a JWT's `eyJ` start and dots, runs of
+    /// `~`, `.` and `-`, every length the format allows.
+    fn current_format_values() -> Vec<String> {
+        let starts = ["abC", "eyJ", "000", "---", "~~~", "...", "a-b", "f0f"];
+        let bodies = [
+            "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40",
+            "-7d4a-4b6e-9c2f-1a5e8d7b6c40-7d4a-4b6",
+            "eyJhbGciOi.eyJzdWIiOi.SflKxwRJSMeKKF2Q",
+            "..................................",
+            "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+            "----------------------------------",
+            "dEfGhIjKlMnOpQrStUvWxYz0123456789a",
+            "AZDOAZDOAZDOAZDOAZDOAZDOAZDOAZDOAZ",
+        ];
+        let mut values = Vec::new();
+        for start in starts {
+            for digit in ["0", "7"] {
+                for body in bodies {
+                    for length in 28..=36 {
+                        let body: String = body.chars().cycle().take(length).collect();
+                        values.push(format!("{start}{digit}Q~{body}"));
+                    }
+                }
+            }
+        }
+        values
+    }
+
+    /// The shortcut in `judge`: a value in the current format is never malformed.
+    #[test]
+    fn current_format_values_are_never_malformed() {
+        let values = current_format_values();
+        let current = values
+            .iter()
+            .filter(|value| is_current_format(value))
+            .count();
+        assert!(current > 500, "{current}");
+        for value in values.iter().filter(|value| is_current_format(value)) {
+            assert_eq!(malformed(value), None, "{value}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn current_format_values_are_never_malformed_fuzzed(
+            value in "(eyJ|[A-Za-z0-9_~.-]{3})[0-9]Q~[0-9a-f.~_-]{31,34}",
+        ) {
+            proptest::prop_assert!(is_current_format(&value));
+            proptest::prop_assert_eq!(malformed(&value), None);
         }
     }
 

@@ -470,8 +470,50 @@ impl Problem {
     }
 }
 
+/// Whether a value is the hosted callback written exactly as it should be,
+/// `https://api.<subdomain>.appmixer.cloud<callback path>`, with a subdomain of lower-case
+/// letters, digits and hyphens that is no template (`xxx`, `your-tenant`) and does not start
+/// with `xn--`, and a callback path of the characters [`plain_https_host`] takes. Nearly every
+/// record's callback is, and for it [`diagnose_in_full`] finds nothing: such a value has no
+/// forbidden, invisible or non-ASCII character, splits into exactly that scheme, host and path,
+/// its host is plain (so it is not parsed) and not a template (`api`, `appmixer` and `cloud` are
+/// not), it is the API host of `*.appmixer.cloud` with no port or trailing dot, and its path is
+/// the callback path (a test holds the two to that).
+fn is_plain_cloud_callback(value: &str, target: Target<'_>) -> bool {
+    let path = target.path;
+    let path_plain = path.starts_with('/')
+        && !path.ends_with('/')
+        && path
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'-' | b'_' | b'~'));
+    let subdomain = value
+        .strip_prefix("https://api.")
+        .and_then(|rest| rest.strip_suffix(path))
+        .and_then(|rest| rest.strip_suffix(CLOUD_DOMAIN))
+        .and_then(|rest| rest.strip_suffix('.'));
+    target.exact_path
+        && value.len() <= MAX_LENGTH
+        && path_plain
+        && subdomain.is_some_and(|label| {
+            !label.is_empty()
+                && !label.starts_with("xn--")
+                && label
+                    .bytes()
+                    .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+                && !is_placeholder_label(label)
+        })
+}
+
 /// The problems of a (cleaned) URI, in the order they are reported.
 fn diagnose(value: &str, target: Target<'_>) -> Vec<Problem> {
+    if is_plain_cloud_callback(value, target) {
+        return Vec::new();
+    }
+    diagnose_in_full(value, target)
+}
+
+/// [`diagnose`] without its shortcut.
+fn diagnose_in_full(value: &str, target: Target<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
     if value.is_empty() {
         problems.push(Problem::Empty);
@@ -1117,7 +1159,10 @@ pub fn checked_callback_key(profile: &Profile) -> Option<&'static str> {
 
 /// Whether a URI is `http://127.0.0.1…`, which the portal's text box refuses.
 fn is_http_loopback(uri: &str) -> bool {
-    split(uri).is_some_and(|written| written.scheme == "http" && written.host == LOOPBACK)
+    // `split`'s scheme is what stands before the first `://`, so it is `http` exactly when the
+    // URI starts with `http://`; asked first, that spares splitting nearly every URI.
+    uri.starts_with("http://")
+        && split(uri).is_some_and(|written| written.scheme == "http" && written.host == LOOPBACK)
 }
 
 /// The note for a record whose callback is not checked (the pipeline asks only for a record
@@ -1267,6 +1312,210 @@ mod tests {
             .iter()
             .all(Option::is_none)
         );
+    }
+
+    /// The targets of every key of every connector, and callback paths the shortcut must refuse
+    /// or handle (a trailing slash, an empty segment, characters a plain path has not).
+    fn every_target() -> Vec<Target<'static>> {
+        use crate::connectors::PROFILES;
+        let mut targets: Vec<Target<'static>> = PROFILES
+            .iter()
+            .flat_map(|profile| {
+                [KeyKind::Callback, KeyKind::Url].map(|kind| Target::of(profile, kind))
+            })
+            .collect();
+        for path in [
+            "/auth/azuredevops/callback/",
+            "/auth//callback",
+            "auth/azuredevops/callback",
+            "/auth/a%20b/callback",
+            "/auth/a:b/callback",
+            "/auth/a?b",
+            "/auth/a#b",
+            "/auth/é/callback",
+            "",
+            "/",
+        ] {
+            targets.push(Target {
+                path,
+                exact_path: true,
+            });
+        }
+        targets
+    }
+
+    /// Whenever the shortcut says a value is the plain hosted callback, the full diagnosis finds
+    /// nothing in it either: hosts, subdomains, ports, user info, schemes and paths of every kind
+    /// around the one the shortcut takes.
+    #[test]
+    fn plain_cloud_callbacks_have_no_problems() {
+        let schemes = ["https://", "http://", "HTTPS://", "https:/", "", "ftp://"];
+        let fronts = [
+            "api.", "API.", "my.", "", "api.api.", "x.api.", "u:p@api.", "api.a.",
+        ];
+        let subdomains = [
+            "acme",
+            "tenant0",
+            "a",
+            "0",
+            "a-b",
+            "a-",
+            "-",
+            "api",
+            "my",
+            "studio",
+            "xxx",
+            "XXX",
+            "xx",
+            "xxxx",
+            "subdomain",
+            "SUBDOMAIN",
+            "your-tenant",
+            "yourtenant",
+            "your",
+            "yours",
+            "TENANT",
+            "tenant",
+            "host",
+            "changeme",
+            "placeholder",
+            "xn--bcher-kva",
+            "xn-a",
+            "xn--",
+            "xn--x",
+            "ten\u{200b}ant",
+            "ten\u{e1}nt",
+            "\u{430}cme",
+            "t%41",
+            "a_b",
+            "a b",
+            "{tenant}",
+            "<t>",
+            "*",
+            "",
+            "a.b",
+            "a:1",
+            "[::1]",
+        ];
+        let domains = [
+            ".appmixer.cloud",
+            ".appmixer.cloud.",
+            ".APPMIXER.cloud",
+            ".appmixer.cloud:443",
+            ".appmixer.cloud:8443",
+            ".appmixer.cloud:",
+            ".appmixer.cloud\u{3002}",
+            "appmixer.cloud",
+            ".example.com",
+            ".appmixer.cloud.contoso.com",
+        ];
+        let mut plain = 0;
+        for target in every_target() {
+            let callback = target.path;
+            let paths = [
+                callback.to_owned(),
+                format!("{callback}/"),
+                callback.to_ascii_uppercase(),
+                format!("/api{callback}"),
+                format!("/{callback}"),
+                format!("{callback}?a=b"),
+                format!("{callback}#x"),
+                format!("{callback}x"),
+                format!("{callback}\u{200b}"),
+                format!("{callback} "),
+                String::new(),
+                "/".to_owned(),
+                "/auth/x/callback".to_owned(),
+            ];
+            for scheme in schemes {
+                for front in fronts {
+                    for subdomain in subdomains {
+                        for domain in domains {
+                            for path in &paths {
+                                let value = format!("{scheme}{front}{subdomain}{domain}{path}");
+                                if is_plain_cloud_callback(&value, target) {
+                                    plain += 1;
+                                    assert_eq!(
+                                        diagnose_in_full(&value, target),
+                                        vec![],
+                                        "{value} ({target:?})"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The shortcut is taken: each plain subdomain, for each target with a plain path.
+        assert!(plain >= 3 * 8, "{plain}");
+        let good = "https://api.acme.appmixer.cloud/auth/azuredevops/callback";
+        assert!(is_plain_cloud_callback(good, CALLBACK));
+        assert!(diagnose(good, CALLBACK).is_empty());
+        let long = format!(
+            "https://api.{}.appmixer.cloud{CALLBACK_PATH}",
+            "a".repeat(250)
+        );
+        assert!(!is_plain_cloud_callback(&long, CALLBACK));
+        assert_eq!(diagnose(&long, CALLBACK), diagnose_in_full(&long, CALLBACK));
+    }
+
+    proptest::proptest! {
+        /// The hosted callback with random edits: whenever the shortcut takes the result, the
+        /// full diagnosis finds nothing in it.
+        #[test]
+        fn plain_cloud_callbacks_have_no_problems_fuzzed(
+            target_index in 0usize..16,
+            edits in proptest::collection::vec(
+                (0u8..3, 0usize..80, proptest::sample::select(vec![
+                    'a', 'x', 'X', '-', '.', '/', ':', '@', '?', '#', '%', '_', '~', '*', '[', ' ',
+                    '\u{200b}', '\u{3002}', '\u{430}', 'é',
+                ])),
+                0..4,
+            ),
+        ) {
+            let targets = every_target();
+            let target = targets[target_index % targets.len()];
+            let mut chars: Vec<char> = format!("https://api.acme.appmixer.cloud{}", target.path)
+                .chars()
+                .collect();
+            for (kind, position, c) in edits {
+                let at = position % (chars.len() + 1);
+                match kind {
+                    0 => chars.insert(at, c),
+                    1 if at < chars.len() => { chars.remove(at); }
+                    _ if at < chars.len() => chars[at] = c,
+                    _ => {}
+                }
+            }
+            let value: String = chars.into_iter().collect();
+            if is_plain_cloud_callback(&value, target) {
+                proptest::prop_assert_eq!(diagnose_in_full(&value, target), vec![], "{}", value);
+            }
+        }
+    }
+
+    /// The loopback question asked before splitting is the one `split` answers.
+    #[test]
+    fn http_loopback_is_told_from_the_start() {
+        for uri in [
+            "http://127.0.0.1/auth/azuredevops/callback",
+            "http://127.0.0.1:2200/x",
+            "http://127.0.0.1",
+            "http://u@127.0.0.1/",
+            "HTTP://127.0.0.1/",
+            "https://127.0.0.1/",
+            "xhttp://127.0.0.1/",
+            "http:/127.0.0.1/",
+            "http://localhost/",
+            "http://127.0.0.1.nip.io/",
+            "ahttp://127.0.0.1",
+            "",
+        ] {
+            let by_split = split(uri)
+                .is_some_and(|written| written.scheme == "http" && written.host == LOOPBACK);
+            assert_eq!(is_http_loopback(uri), by_split, "{uri}");
+        }
     }
 
     /// Whenever the shortcut takes a value, `Url::parse` accepts it with the same host and no

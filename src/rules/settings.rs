@@ -16,7 +16,13 @@ pub fn is_flag_text(text: &str) -> bool {
 
 pub fn check(record: &Record) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for key in record.profile.keys {
+    // Only flags and durations are judged here: the other keys are not looked up at all.
+    for key in record
+        .profile
+        .keys
+        .iter()
+        .filter(|key| matches!(key.kind, KeyKind::Flag | KeyKind::Milliseconds))
+    {
         let origin = record.origin(key.name);
         let described = origin.describe();
         let name = key.name;

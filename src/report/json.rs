@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::{End, Piece, RedactedFile, Sink, Summary};
 use crate::catalogue::Severity;
+use crate::diagnostic::Diagnostic;
 use crate::source::InputError;
 
 #[derive(Serialize)]
@@ -101,7 +102,10 @@ fn envelope(summary: Summary, input_errors: &[InputError]) -> std::io::Result<(S
 
 impl Sink for JsonSink {
     fn render(&self, file: &RedactedFile) -> Piece {
-        render_file(file).into()
+        Piece {
+            text: file_entry(file),
+            ..Piece::default()
+        }
     }
 
     fn begin(&mut self, _: &[InputError], out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -130,30 +134,30 @@ impl Sink for JsonSink {
 ///
 /// Laid out by hand because this runs once per file and serde's pretty printer, plus re-indenting
 /// its output, cost more than the rest of the report; strings and numbers still go through
-/// serde_json, and a test holds the bytes to `serde_json::to_string_pretty`.
-fn render_file(file: &RedactedFile) -> String {
-    let entry = json_file(file);
-    let mut out = Vec::with_capacity(96 + 512 * entry.diagnostics.len());
+/// serde_json, and a test holds the bytes to `serde_json::to_string_pretty`. The bytes are UTF-8
+/// (literals, texts and serde_json's output), which a `Piece` takes without checking again.
+fn file_entry(file: &RedactedFile) -> Vec<u8> {
+    let mut out = Vec::with_capacity(96 + 512 * file.diagnostics.len());
     out.extend_from_slice(b"    {\n      \"path\": ");
-    push_string(&mut out, entry.path);
+    push_string(&mut out, &file.path);
     out.extend_from_slice(b",\n      \"diagnostics\": [");
-    for (index, diagnostic) in entry.diagnostics.iter().enumerate() {
+    for (index, diagnostic) in file.diagnostics.iter().enumerate() {
         out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
-        push_diagnostic(&mut out, diagnostic);
+        push_diagnostic(&mut out, &json_diagnostic(diagnostic));
     }
-    if !entry.diagnostics.is_empty() {
+    if !file.diagnostics.is_empty() {
         out.extend_from_slice(b"\n      ");
     }
     out.push(b']');
-    if !entry.notes.is_empty() {
+    if !file.notes.is_empty() {
         out.extend_from_slice(b",\n      \"notes\": [");
-        for (index, note) in entry.notes.iter().enumerate() {
+        for (index, note) in file.notes.iter().enumerate() {
             out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
             out.extend_from_slice(b"        {");
             field(&mut out, true, "message");
-            push_string(&mut out, note.message);
+            push_string(&mut out, &note.message);
             field(&mut out, false, "pointer");
-            push_string(&mut out, note.pointer);
+            push_string(&mut out, &note.pointer);
             field(&mut out, false, "document");
             out.extend_from_slice(itoa::Buffer::new().format(note.document).as_bytes());
             out.extend_from_slice(b"\n        }");
@@ -161,8 +165,7 @@ fn render_file(file: &RedactedFile) -> String {
         out.extend_from_slice(b"\n      ]");
     }
     out.extend_from_slice(b"\n    }");
-    // Every piece is UTF-8: literals and serde_json's output.
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 /// One diagnostic object, its fields in declaration order, as serde would write them.
@@ -224,27 +227,31 @@ fn push_string(out: &mut Vec<u8>, text: &str) {
     }
 }
 
+fn json_diagnostic(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
+    let location = diagnostic.location.as_ref();
+    JsonDiagnostic {
+        code: diagnostic.code.as_str(),
+        severity: diagnostic.severity,
+        message: &diagnostic.message,
+        help: diagnostic.help.as_deref(),
+        pointer: location.map(|location| location.pointer.as_str()),
+        document: location.map(|location| location.document),
+        line: location.map(|location| location.start.line),
+        column: location.map(|location| location.start.column),
+        end_line: location.map(|location| location.end.line),
+        end_column: location.map(|location| location.end.column),
+    }
+}
+
+/// The file's entry as serde would serialise it, to hold the hand layout to.
+#[cfg(test)]
 fn json_file<'a>(file: &'a RedactedFile) -> JsonFile<'a> {
     JsonFile {
         path: &file.path,
         diagnostics: file
             .diagnostics
             .iter()
-            .map(|diagnostic| {
-                let location = diagnostic.location.as_ref();
-                JsonDiagnostic {
-                    code: diagnostic.code.as_str(),
-                    severity: diagnostic.severity,
-                    message: &diagnostic.message,
-                    help: diagnostic.help.as_deref(),
-                    pointer: location.map(|location| location.pointer.as_str()),
-                    document: location.map(|location| location.document),
-                    line: location.map(|location| location.start.line),
-                    column: location.map(|location| location.start.column),
-                    end_line: location.map(|location| location.end.line),
-                    end_column: location.map(|location| location.end.column),
-                }
-            })
+            .map(|diagnostic| json_diagnostic(diagnostic))
             .collect(),
         notes: file
             .notes
@@ -264,7 +271,7 @@ mod tests {
 
     use super::*;
     use crate::catalogue::Code;
-    use crate::diagnostic::{Diagnostic, Location};
+    use crate::diagnostic::Location;
     use crate::source::Position;
 
     fn located(code: Code, message: &str, help: Option<&str>, pointer: &str) -> Diagnostic {
@@ -333,7 +340,8 @@ mod tests {
             let expected = serde_json::to_string_pretty(&json_file(&file))
                 .unwrap()
                 .replace('\n', "\n    ");
-            assert_eq!(render_file(&file), format!("    {expected}"), "{path}");
+            let rendered = String::from_utf8(file_entry(&file)).unwrap();
+            assert_eq!(rendered, format!("    {expected}"), "{path}");
         }
     }
 }

@@ -51,7 +51,7 @@ pub fn mask(text: &str, spans: &[Span]) -> String {
 /// excepted) becomes `?`, and the second `#` of `##vso[` and `##[` becomes `?`. Snippet lines are
 /// drawn after a line number, so no `::` can start one.
 pub fn neutralise_source(text: String) -> String {
-    if !has_controls(&text) && memchr::memmem::find(text.as_bytes(), b"##").is_none() {
+    if !has_controls(&text) && !holds_double_hash(text.as_bytes()) {
         return text;
     }
     let mut out = String::with_capacity(text.len());
@@ -144,17 +144,29 @@ fn needs_neutralising(text: &str) -> bool {
     });
     (candidate && text.chars().any(|c| c != '\t' && is_hidden(c)))
         || memchr::memchr_iter(b':', bytes).any(|index| starts_command(text, index))
-        || memchr::memmem::find(bytes, b"##").is_some()
+        || holds_double_hash(bytes)
+}
+
+/// Whether `##` stands in a text. A `#` is rare, and finding it with `memchr` costs less than
+/// setting up a substring searcher for every message.
+fn holds_double_hash(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'#', bytes).any(|at| bytes.get(at + 1) == Some(&b'#'))
 }
 
 /// Whether a text holds a control character other than tab and line ends: `is_hidden` over the
 /// bytes, for the source texts of snippets. C0 controls and DEL are single bytes; the C1 controls
 /// (U+0080 to U+009F) are `C2 80` to `C2 9F` in UTF-8, the separators and bidi characters start
-/// with `E2` or `D8`.
+/// with `E2` or `D8`. Tab and line ends are no candidates: every source text has line ends,
+/// and none of them needs the closer look.
 pub fn has_controls(text: &str) -> bool {
     let bytes = text.as_bytes();
     let candidate = bytes.iter().fold(false, |found, &byte| {
-        found | (byte < 0x20) | (byte == 0x7f) | (byte == 0xc2) | (byte == 0xe2) | (byte == 0xd8)
+        found
+            | ((byte < 0x20) & (byte != b'\t') & (byte != b'\n') & (byte != b'\r'))
+            | (byte == 0x7f)
+            | (byte == 0xc2)
+            | (byte == 0xe2)
+            | (byte == 0xd8)
     });
     candidate
         && text
@@ -360,6 +372,98 @@ mod tests {
                 is_hidden(c) && c != '\t',
                 "U+{code:04X}"
             );
+        }
+    }
+
+    /// `needs_neutralising` and `has_controls` as they were before their shortcuts (every byte
+    /// below 0x20 a candidate, `##` found by a substring searcher), to hold them to.
+    fn needs_neutralising_reference(text: &str) -> bool {
+        text.chars().any(|c| c != '\t' && is_hidden(c))
+            || text
+                .char_indices()
+                .any(|(index, c)| c == ':' && starts_command(text, index))
+            || memchr::memmem::find(text.as_bytes(), b"##").is_some()
+    }
+
+    fn has_controls_reference(text: &str) -> bool {
+        text.chars()
+            .any(|c| is_hidden(c) && !matches!(c, '\t' | '\n' | '\r'))
+    }
+
+    fn assert_shortcuts_agree(text: &str) {
+        assert_eq!(
+            needs_neutralising(text),
+            needs_neutralising_reference(text),
+            "{text:?}"
+        );
+        assert_eq!(has_controls(text), has_controls_reference(text), "{text:?}");
+        assert_eq!(
+            holds_double_hash(text.as_bytes()),
+            text.contains("##"),
+            "{text:?}"
+        );
+        // What the shortcuts gate: a text said to need nothing comes out as it went in.
+        if !needs_neutralising(text) {
+            assert!(matches!(neutralise(text), Cow::Borrowed(_)));
+        }
+        if !has_controls(text) && !text.contains("##") {
+            assert_eq!(neutralise_source(text.to_owned()), text);
+        }
+    }
+
+    #[test]
+    fn shortcuts_agree_with_reading_every_character() {
+        let mut texts: Vec<String> = [
+            "",
+            "#",
+            "##",
+            "# #",
+            "a#b#",
+            "#\n#",
+            "::",
+            ": :",
+            "a::b",
+            "[::1]",
+            "x\n::warning",
+            "\t",
+            "\n",
+            "\r",
+            "\r\n",
+            "tab\tonly",
+            "\u{85}",
+            "\u{2028}",
+            "\u{202e}",
+            "\u{61c}",
+            "é“”—",
+            "##vso[",
+            "##[",
+            "#\u{7f}#",
+        ]
+        .iter()
+        .map(|text| (*text).to_owned())
+        .collect();
+        // Long enough for the vectorised passes, with the byte in every position of a block.
+        for at in 0..70 {
+            for inserted in ["#", "##", "\n", "\t", "\u{1b}", "::x", "\u{2029}", "é"] {
+                let mut text = "a".repeat(70);
+                text.insert_str(at, inserted);
+                texts.push(text);
+            }
+        }
+        for text in &texts {
+            assert_shortcuts_agree(text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn generated_texts_agree_on_neutralising(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", " ", "#", ":", "[", "vso", "\t", "\n", "\r", "\u{0}", "\u{1b}", "\u{7f}",
+                "\u{85}", "\u{a0}", "é", "\u{2028}", "\u{200e}", "\u{2066}", "\u{61c}", "“",
+            ]), 0..40),
+        ) {
+            assert_shortcuts_agree(&pieces.concat());
         }
     }
 

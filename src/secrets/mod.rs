@@ -12,6 +12,7 @@ pub mod projection;
 pub mod search;
 mod tree;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -122,16 +123,55 @@ pub fn count_secret_words(text: &str) -> usize {
 /// the `client_id` rule calls a `clientId` of that shape "a client secret Value", and the tool
 /// masks such a value wherever it stands, under whatever key.
 pub fn is_entra_secret(value: &str) -> bool {
-    crate::rules::client_secret::is_current_format(crate::rules::values::cleaned(value))
+    // Every key and value of every file comes here. The cleaned value is a part of the value, and
+    // the format is at least `ENTRA_SECRET_LENGTH` bytes long and holds `Q~`: most texts (ids,
+    // names) are shorter or lack the marker, and need no cleaning.
+    value.len() >= ENTRA_SECRET_LENGTH
+        && holds_entra_marker(value.as_bytes())
+        && crate::rules::client_secret::is_current_format(crate::rules::values::cleaned(value))
+}
+
+/// The shortest text in the current Entra secret format (`is_current_format`: 3 + 1 + 2 + 31).
+const ENTRA_SECRET_LENGTH: usize = 37;
+
+/// Where `Q~`, the fixed marker of the current Entra secret format, starts in a text (at the `Q`).
+/// The `~` is rare in text and `memchr` finds it without setting up a substring searcher, which
+/// costs more than reading a short key or value; `Q~` cannot overlap itself, so these are all
+/// its occurrences.
+fn entra_markers(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'~', bytes)
+        .filter(move |&tilde| tilde > 0 && bytes[tilde - 1] == b'Q')
+        .map(|tilde| tilde - 1)
+}
+
+/// Whether a text holds `Q~` anywhere (nothing in it can be an Entra secret otherwise). Every key
+/// and value of every file is asked, most of them a few bytes long: a pass without early exit
+/// (which the compiler vectorises) rules out the texts without a `~` for less than a `memchr`
+/// call costs.
+pub(crate) fn holds_entra_marker(bytes: &[u8]) -> bool {
+    holds_byte(bytes, b'~') && entra_markers(bytes).next().is_some()
+}
+
+/// Whether a byte stands in a text, in a pass without early exit, which the compiler
+/// vectorises: for the short texts every key, value and message is, cheaper than a `memchr` call.
+#[inline]
+pub(crate) fn holds_byte(bytes: &[u8], wanted: u8) -> bool {
+    bytes
+        .iter()
+        .fold(false, |found, &byte| found | (byte == wanted))
+}
+
+/// A byte an Entra secret is made of (`is_current_format`'s alphabet).
+fn is_entra_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'~' | b'.' | b'-')
 }
 
 /// The tokens of a text that have the shape of a current Entra client secret (inside a URL, a
 /// comment, a longer value), as byte ranges.
 pub fn entra_secret_tokens(text: &str) -> Vec<Span> {
     let bytes = text.as_bytes();
-    let allowed =
-        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'~' | b'.' | b'-');
-    memchr::memmem::find_iter(bytes, b"Q~")
+    let allowed = is_entra_byte;
+    entra_markers(bytes)
         .filter_map(|marker| {
             let start = marker.checked_sub(4)?;
             let end = marker
@@ -144,6 +184,19 @@ pub fn entra_secret_tokens(text: &str) -> Vec<Span> {
             (bounded && text.get(start..end).is_some_and(is_entra_secret)).then_some(start..end)
         })
         .collect()
+}
+
+/// `entra_secret_tokens` without the tokens that are the whole text. A token starts at the start
+/// of the text or after a byte outside the alphabet, and runs on while the alphabet does: in a
+/// text made only of the alphabet (a secret on its own, an id), the one token there can be is
+/// the whole text, so the search is spared.
+pub(crate) fn entra_tokens_inside(text: &str) -> Vec<Span> {
+    if !holds_entra_marker(text.as_bytes()) || text.bytes().all(is_entra_byte) {
+        return Vec::new();
+    }
+    let mut tokens = entra_secret_tokens(text);
+    tokens.retain(|span| span.len() < text.len());
+    tokens
 }
 
 /// Everything secret about one file, as the check collects it.
@@ -167,28 +220,47 @@ pub fn collect(
     env: &dyn Fn(&str) -> Option<String>,
     with_spans: bool,
 ) -> FileSecrets {
-    let mut found = TreeSecrets::default();
+    // A record holds a secret or two: room for those spares growing the lists one by one.
+    let mut found = TreeSecrets {
+        spans: Vec::with_capacity(4),
+        values: Vec::with_capacity(4),
+        words_in_keys: 0,
+    };
     for root in documents {
         tree::gather(root, text, env, &mut found);
     }
-    let mut values = Vec::with_capacity(found.values.len() + found.spans.len());
+    // The values as they stand in the tree and the text, each copied into a `SecretString` once
+    // it is known to be distinct (the same value arrives from the span, the tree and the
+    // lexical scan).
+    let mut plain: Vec<Cow<'_, str>> = Vec::with_capacity(found.values.len() + found.spans.len());
     // Secret values as written, for scrubbing free text. A bare `${NAME}` names a variable and
     // was left out of the spans (its resolved value is among the values).
     for span in &found.spans {
         if let Some(written) = text.get(span.clone()) {
             let unquoted = written.trim().trim_matches(['"', '\'']);
             if !crate::env::is_only_references(unquoted) {
-                values.push(SecretString::from(unquoted.to_owned()));
+                plain.push(Cow::Borrowed(unquoted));
             }
         }
     }
-    values.extend(
-        found
-            .values
+    plain.extend(
+        std::mem::take(&mut found.values)
             .into_iter()
-            .filter(|value| !crate::env::is_only_references(value))
-            .map(SecretString::from),
+            .filter(|value| !crate::env::is_only_references(value)),
     );
+    if load_failed {
+        plain.extend(
+            entra_secret_tokens(text)
+                .into_iter()
+                .map(|span| Cow::Borrowed(&text[span])),
+        );
+    }
+    plain.sort_unstable();
+    plain.dedup();
+    let mut values: Vec<SecretString> = plain
+        .into_iter()
+        .map(|value| SecretString::from(value.into_owned()))
+        .collect();
     // And what the lexical scan takes for secret values: a file that failed to parse has no
     // tree, and its text may come back in a message (e.g. inside a broken key). Collected here,
     // while the text is at hand, because machine formats never see the text.
@@ -198,18 +270,10 @@ pub fn collect(
     let escaped = Decoding::Lexical.applies(text);
     if load_failed || escaped || count_secret_words(text) != found.words_in_keys {
         values.extend(lexical_secret_values(text, load_failed));
+        // Each value is searched for in every message, so keep one of each.
+        values.sort_unstable_by(|a, b| a.expose_secret().cmp(b.expose_secret()));
+        values.dedup_by(|a, b| a.expose_secret() == b.expose_secret());
     }
-    if load_failed {
-        values.extend(
-            entra_secret_tokens(text)
-                .into_iter()
-                .map(|span| SecretString::from(text[span].to_owned())),
-        );
-    }
-    // The same value arrives from the span, the tree and the lexical scan; each is searched for
-    // in every message, so keep one of each.
-    values.sort_unstable_by(|a, b| a.expose_secret().cmp(b.expose_secret()));
-    values.dedup_by(|a, b| a.expose_secret() == b.expose_secret());
     let mut spans = Vec::new();
     if with_spans {
         spans = found.spans;
@@ -280,9 +344,12 @@ impl<'a> Finder<'a> {
     }
 
     fn decoded_views<'t>(&self, text: &'t str) -> impl Iterator<Item = Projection<'t>> {
+        // Each of these decodings applies only to a text holding its lead byte (`\\`, `~`, `%`):
+        // one pass rules out all three for most texts.
+        let any = memchr::memchr3(b'\\', b'~', b'%', text.as_bytes()).is_some();
         [Decoding::Backslash, Decoding::Pointer, Decoding::Percent]
             .into_iter()
-            .filter(move |decoding| decoding.applies(text))
+            .filter(move |decoding| any && decoding.applies(text))
             .map(move |decoding| Projection::new(text, decoding))
     }
 }
@@ -295,6 +362,19 @@ pub fn occurrences(text: &str, secrets: &[SecretString]) -> Vec<Span> {
 /// The names that a JSON Pointer passes through below a key that names a secret: everything
 /// under a secret key is secret, its keys too (`/clientSecret/<a key of the mapping it holds>`).
 pub fn names_under_secret_key(pointer: &str) -> Vec<String> {
+    // Every diagnostic's pointer comes here. Without a `~` no segment holds an escape, and the
+    // segments are the pieces between the slashes as they stand (as `pointer::segments` splits
+    // them): no segment needs copying unless it is below a secret key.
+    if memchr::memchr(b'~', pointer.as_bytes()).is_none() {
+        if pointer.is_empty() {
+            return Vec::new();
+        }
+        let mut segments = pointer.trim_start_matches('/').split('/');
+        return match segments.position(is_secret_key) {
+            Some(_) => segments.map(str::to_owned).collect(),
+            None => Vec::new(),
+        };
+    }
     let segments = crate::document::pointer::segments(pointer);
     match segments.iter().position(|segment| is_secret_key(segment)) {
         Some(key) => segments[key + 1..].to_vec(),
@@ -304,6 +384,8 @@ pub fn names_under_secret_key(pointer: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::strategy::Strategy;
+
     use super::*;
 
     #[test]
@@ -362,6 +444,188 @@ mod tests {
             assert!(text[spans[0].clone()].ends_with('k'), "{text}");
         }
         assert!(!finder.holds("abc8Q~dEf"));
+    }
+
+    /// Pieces that generated texts are made of: the Entra marker and alphabet, the bytes every
+    /// shortcut looks for, escapes, separators and characters outside ASCII.
+    const PIECES: &[&str] = &[
+        "Q~",
+        "Q",
+        "~",
+        "abc8",
+        "abc8Q~",
+        "8",
+        "a",
+        "Z",
+        "-",
+        ".",
+        "_",
+        "0123456789",
+        "dEfGhIjKlM",
+        " ",
+        "\"",
+        "'",
+        "`",
+        "/",
+        ":",
+        "=",
+        "#",
+        "$",
+        "${X}",
+        "{",
+        "\\",
+        "%7E",
+        "~0",
+        "~1",
+        "é",
+        "\u{a0}",
+        "\u{200b}",
+        "\n",
+        "\t",
+        "secret",
+        "clientSecret",
+        "clientSecert",
+    ];
+
+    fn generated_text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..24)
+            .prop_map(|pieces| pieces.concat())
+    }
+
+    /// The Entra tokens by their definition, without any search: every maximal run of the
+    /// format's alphabet that is in the format (a token is bounded on both sides, and a run holds
+    /// at most one token: the one whose marker stands 4 bytes after the run's start).
+    fn entra_tokens_by_definition(text: &str) -> Vec<Span> {
+        let bytes = text.as_bytes();
+        let mut tokens = Vec::new();
+        let mut start = 0;
+        while start < bytes.len() {
+            let run = bytes[start..]
+                .iter()
+                .take_while(|&&byte| is_entra_byte(byte))
+                .count();
+            if crate::rules::client_secret::is_current_format(&text[start..start + run]) {
+                tokens.push(start..start + run);
+            }
+            start += run.max(1);
+            while start < bytes.len() && !text.is_char_boundary(start) {
+                start += 1;
+            }
+        }
+        tokens
+    }
+
+    fn assert_entra_shortcuts_agree(text: &str) {
+        let bytes = text.as_bytes();
+        assert_eq!(
+            entra_markers(bytes).collect::<Vec<_>>(),
+            memchr::memmem::find_iter(bytes, b"Q~").collect::<Vec<_>>(),
+            "{text:?}"
+        );
+        assert_eq!(
+            holds_entra_marker(bytes),
+            memchr::memmem::find(bytes, b"Q~").is_some(),
+            "{text:?}"
+        );
+        assert_eq!(
+            is_entra_secret(text),
+            crate::rules::client_secret::is_current_format(crate::rules::values::cleaned(text)),
+            "{text:?}"
+        );
+        let all = entra_tokens_by_definition(text);
+        assert_eq!(entra_secret_tokens(text), all, "{text:?}");
+        let inside: Vec<Span> = all
+            .into_iter()
+            .filter(|span| span.len() < text.len())
+            .collect();
+        assert_eq!(entra_tokens_inside(text), inside, "{text:?}");
+    }
+
+    #[test]
+    fn entra_shortcuts_agree_with_the_plain_search() {
+        let secret = "abc8Q~dEfGhIjKlMnOpQrStUvWxYz0123456789a";
+        let mut texts = vec![
+            String::new(),
+            secret.to_owned(),
+            format!(" {secret} "),
+            format!("\"{secret}\""),
+            format!("'{secret}'"),
+            format!("\u{200b}{secret}\u{feff}"),
+            format!("{secret}{secret}"),
+            format!("x{secret}"),
+            format!("{secret}/x"),
+            format!("https://x/cb?s={secret}&t={secret}"),
+            format!("abc8Q~{}", "a".repeat(30)),
+            "Q~".repeat(30),
+            "abc8Q~Q~Q~Q~Q~Q~Q~Q~Q~Q~Q~Q~Q~Q~Q~Q~Q~".to_owned(),
+        ];
+        // Every length around the format's bounds, with and without a tail outside the alphabet.
+        for length in 0..48 {
+            let tail = "a".repeat(length);
+            texts.push(format!("abc8Q~{tail}"));
+            texts.push(format!("abc8Q~{tail} x"));
+            texts.push(format!("{tail}abc8Q~{tail}"));
+        }
+        for text in &texts {
+            assert_entra_shortcuts_agree(text);
+        }
+    }
+
+    /// Pointers as `pointer::segments` reads them, for the shortcut to agree with.
+    fn names_under_secret_key_by_segments(pointer: &str) -> Vec<String> {
+        let segments = crate::document::pointer::segments(pointer);
+        match segments.iter().position(|segment| is_secret_key(segment)) {
+            Some(key) => segments[key + 1..].to_vec(),
+            None => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn names_below_a_secret_key_agree_with_the_segments() {
+        for pointer in [
+            "",
+            "/",
+            "//",
+            "///clientSecret",
+            "clientSecret/x",
+            "/clientSecret",
+            "/clientSecret/",
+            "/clientSecret//a",
+            "/0/clientSecret/a/b/0",
+            "/a/b/c",
+            "/clientSecert/x",
+            "/x/secretly/y",
+            "/a~1clientSecret/b",
+            "/client~0Secret/b",
+            "/clientSecret/a~1b/~0",
+        ] {
+            assert_eq!(
+                names_under_secret_key(pointer),
+                names_under_secret_key_by_segments(pointer),
+                "{pointer:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The Entra shortcuts (a `~` first, texts of the alphabet alone) over generated texts.
+        #[test]
+        fn generated_texts_agree_on_entra_tokens(text in generated_text()) {
+            assert_entra_shortcuts_agree(&text);
+        }
+
+        /// The pointer shortcut (no `~`, no copies) over generated pointers.
+        #[test]
+        fn generated_pointers_agree_on_names_below_secret_keys(
+            segments in proptest::collection::vec(generated_text(), 0..5),
+            leading in 0usize..3,
+        ) {
+            let pointer = format!("{}{}", "/".repeat(leading), segments.join("/"));
+            proptest::prop_assert_eq!(
+                names_under_secret_key(&pointer),
+                names_under_secret_key_by_segments(&pointer)
+            );
+        }
     }
 
     #[test]

@@ -182,7 +182,15 @@ impl Longest {
 /// Knuth-Morris-Pratt ends at zero): then two occurrences of it cannot overlap.
 fn has_no_border(value: &str) -> bool {
     let bytes = value.as_bytes();
-    let mut failure = vec![0usize; bytes.len()];
+    // Most secrets are short: their failure function fits on the stack.
+    let mut short = [0usize; 64];
+    let mut long = Vec::new();
+    let failure: &mut [usize] = if bytes.len() <= short.len() {
+        &mut short[..bytes.len()]
+    } else {
+        long.resize(bytes.len(), 0);
+        &mut long
+    };
     let mut matched = 0;
     for index in 1..bytes.len() {
         while matched > 0 && bytes[index] != bytes[matched] {
@@ -264,6 +272,17 @@ mod tests {
             ("", false),
         ] {
             assert_eq!(!has_no_border(value), border, "{value}");
+        }
+        // Values longer than the failure function's room on the stack.
+        for length in [63, 64, 65, 200] {
+            let plain: String = (0..length)
+                .map(|index| char::from(b'a' + (index % 26) as u8))
+                .collect();
+            let bordered = format!("{plain}a");
+            assert_eq!(!has_no_border(&plain), length > 26, "{length}");
+            assert!(!has_no_border(&bordered), "{length}");
+            let unique = format!("{}z", "y".repeat(length));
+            assert!(has_no_border(&unique), "{length}");
         }
     }
 

@@ -1,11 +1,13 @@
 //! What a loaded tree holds that is secret, gathered in one walk (every file goes through here).
 
-use super::{count_secret_words, entra_secret_tokens, is_entra_secret, is_near_secret_key};
+use std::borrow::Cow;
+
+use super::{count_secret_words, entra_tokens_inside, is_entra_secret, is_near_secret_key};
 use crate::document::{Node, Span, Value};
 
 /// What a tree holds under secret keys, and what the tool takes for a secret elsewhere in it.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct TreeSecrets {
+pub struct TreeSecrets<'a> {
     /// Source spans to mask: every value held under a secret key, anywhere in the tree (the
     /// outermost one covers all it holds; duplicates included), every key name that holds a secret
     /// key and more (`? {clientSecret: abc}`), and every key or value in the current Entra secret
@@ -15,7 +17,9 @@ pub struct TreeSecrets {
     /// under one (an alias under `clientSecret` carries the anchored value, whose source span is
     /// elsewhere; a quoted value carries its unescaped text); the values of the variables a
     /// `${NAME}` under a secret key reads; the key names and Entra-shaped values of `spans`.
-    pub values: Vec<String>,
+    /// Borrowed from the tree and the text where they stand there (most do): `collect` copies
+    /// each distinct one once, into a `SecretString`.
+    pub values: Vec<Cow<'a, str>>,
     /// How many times the word `secret` stands in the key names. A key name that itself holds a
     /// `:` (`"note clientSecret: value"`) is not counted: the lexical scan reads a value in it,
     /// which the tree does not know as one.
@@ -24,14 +28,16 @@ pub struct TreeSecrets {
 
 /// Adds what `root` holds under secret keys (and in the shape of a secret anywhere) to `found`.
 /// `text` is the source the spans index; `env` resolves `${NAME}` references.
-pub fn gather(
-    root: &Node,
-    text: &str,
+pub fn gather<'a>(
+    root: &'a Node,
+    text: &'a str,
     env: &dyn Fn(&str) -> Option<String>,
-    found: &mut TreeSecrets,
+    found: &mut TreeSecrets<'a>,
 ) {
     // (node, whether it is under a secret key)
-    let mut stack = vec![(root, false)];
+    // Sized for a record or two, so that a small file's walk allocates once.
+    let mut stack = Vec::with_capacity(16);
+    stack.push((root, false));
     while let Some((node, secret)) = stack.pop() {
         match &node.value {
             Value::Mapping(entries) => {
@@ -43,11 +49,11 @@ pub fn gather(
                     let secret_key = words > 0 || is_near_secret_key(&entry.key);
                     if secret {
                         // Everything under a secret key is secret, the keys of a mapping too.
-                        found.values.push(entry.key.clone());
+                        found.values.push(Cow::Borrowed(&entry.key));
                     } else if (words > 0 && holds_more_than_a_name(&entry.key))
                         || is_entra_secret(&entry.key)
                     {
-                        found.values.push(entry.key.clone());
+                        found.values.push(Cow::Borrowed(&entry.key));
                         found.spans.push(entry.key_span.clone());
                     }
                     push_entra_tokens(&entry.key, found);
@@ -65,13 +71,13 @@ pub fn gather(
             Value::Sequence(items) => stack.extend(items.iter().map(|item| (item, secret))),
             Value::String(value) => {
                 if secret {
-                    found.values.push(value.clone());
+                    found.values.push(Cow::Borrowed(value));
                 } else if is_entra_secret(value) {
-                    found.values.push(value.clone());
+                    found.values.push(Cow::Borrowed(value));
                     found.spans.push(node.span.clone());
                 }
                 push_entra_tokens(value, found);
-                if value.contains("${") {
+                if holds_reference_start(value.as_bytes()) {
                     push_referenced(value, secret, env, found);
                 }
             }
@@ -79,11 +85,17 @@ pub fn gather(
             // A number or a boolean under a secret key is secret as written.
             Value::Bool(_) | Value::Integer(_) | Value::Float(_) => {
                 if secret && let Some(written) = text.get(node.span.clone()) {
-                    found.values.push(written.trim().to_owned());
+                    found.values.push(Cow::Borrowed(written.trim()));
                 }
             }
         }
     }
+}
+
+/// Whether `${` stands in a text (every string value is asked; most hold no `$`).
+fn holds_reference_start(bytes: &[u8]) -> bool {
+    super::holds_byte(bytes, b'$')
+        && memchr::memchr_iter(b'$', bytes).any(|at| bytes.get(at + 1) == Some(&b'{'))
 }
 
 /// Whether a key name that holds the word `secret` holds more than a name: a complex key (`?
@@ -94,13 +106,9 @@ fn holds_more_than_a_name(key: &str) -> bool {
 }
 
 /// The Entra-shaped tokens inside a longer text (a URL's query, a note): secret too.
-fn push_entra_tokens(text: &str, found: &mut TreeSecrets) {
-    if memchr::memmem::find(text.as_bytes(), b"Q~").is_some() {
-        for span in entra_secret_tokens(text) {
-            if span.len() < text.len() {
-                found.values.push(text[span].to_owned());
-            }
-        }
+fn push_entra_tokens<'a>(text: &'a str, found: &mut TreeSecrets<'a>) {
+    for span in entra_tokens_inside(text) {
+        found.values.push(Cow::Borrowed(&text[span]));
     }
 }
 
@@ -111,7 +119,7 @@ fn push_referenced(
     value: &str,
     secret: bool,
     env: &dyn Fn(&str) -> Option<String>,
-    found: &mut TreeSecrets,
+    found: &mut TreeSecrets<'_>,
 ) {
     let references = crate::env::references(value);
     if references.is_empty() {
@@ -121,13 +129,13 @@ fn push_referenced(
         if let Some(resolved) = env(name)
             && (secret || is_entra_secret(&resolved))
         {
-            found.values.push(resolved);
+            found.values.push(Cow::Owned(resolved));
         }
     }
     if let Some(resolved) = crate::env::resolve(value, env).value
         && (secret || is_entra_secret(&resolved))
     {
-        found.values.push(resolved);
+        found.values.push(Cow::Owned(resolved));
     }
 }
 

@@ -209,9 +209,14 @@ const ALIASES: &[(&[&str], &[&str])] = &[
 ];
 
 fn aliases_of(normalized: &str) -> &'static [&'static str] {
+    aliases_of_bytes(normalized.as_bytes())
+}
+
+/// [`aliases_of`] for a normalized key gathered as bytes (no UTF-8 check needed to compare).
+fn aliases_of_bytes(normalized: &[u8]) -> &'static [&'static str] {
     ALIASES
         .iter()
-        .find(|(words, _)| words.contains(&normalized))
+        .find(|(words, _)| words.iter().any(|word| word.as_bytes() == normalized))
         .map_or(&[], |(_, keys)| keys)
 }
 
@@ -271,9 +276,7 @@ pub fn may_suggest(key: &str, known: &str) -> bool {
     let missing_from_known = length - matched;
     let missing_from_key = known.len() - matched;
     missing_from_known.max(missing_from_key) <= allowed_edits(known)
-        || alias_length
-            .and_then(|at| std::str::from_utf8(&alias[..at]).ok())
-            .is_some_and(|normalized| aliases_of(normalized).contains(&known))
+        || alias_length.is_some_and(|at| aliases_of_bytes(&alias[..at]).contains(&known))
 }
 
 /// The longest alias `aliases_of` knows, in bytes.

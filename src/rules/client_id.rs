@@ -90,7 +90,9 @@ pub fn judge(
             .help(with_origin(OVERVIEW, origin)),
         );
     }
-    if let Some(kind) = placeholder(value) {
+    // A GUID is never a placeholder (`placeholder` says so first): most ids are asked once.
+    let guid = is_guid(value);
+    if let Some(kind) = (!guid).then(|| placeholder(value)).flatten() {
         let message = match kind {
             Placeholder::UnresolvedReference(syntax) => format!(
                 "`{KEY}`{described} is {syntax}, which is not substituted (only `${{NAME}}` is)"
@@ -108,7 +110,7 @@ pub fn judge(
         };
         return Some(Finding::new(Code::ClientIdPlaceholder, KEY, message).help(help));
     }
-    if is_guid(value) {
+    if guid {
         if value == NIL_GUID {
             return Some(
                 Finding::new(
@@ -252,6 +254,21 @@ mod tests {
 
     fn code(value: &str) -> Option<Code> {
         judge(value, &Origin::Literal, &AZURE_DEVOPS, None).map(|finding| finding.code)
+    }
+
+    /// The shortcut in `judge`: what `is_guid` accepts, `placeholder` never takes.
+    #[test]
+    fn guids_are_never_placeholders() {
+        for value in [
+            "3f2b8c1e-7d4a-4b6e-9c2f-1a5e8d7b6c40",
+            "3F2B8C1E-7D4A-4B6E-9C2F-1A5E8D7B6C40",
+            NIL_GUID,
+            "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa",
+            "abc12345-dead-beef-cafe-123456789abc",
+        ] {
+            assert!(is_guid(value), "{value}");
+            assert_eq!(placeholder(value), None, "{value}");
+        }
     }
 
     #[test]

@@ -41,8 +41,7 @@ fn navigation(help: String) -> String {
 /// byte (it is `^[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}$`): every record's secret goes
 /// through it, and a regex costs a cache lookup per call.
 pub fn is_current_format(value: &str) -> bool {
-    let allowed =
-        |byte: &u8| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'~' | b'.' | b'-');
+    let allowed = |byte: &u8| SECRET_ALPHABET[usize::from(*byte)];
     let bytes = value.as_bytes();
     (3 + 1 + 2 + 31..=3 + 1 + 2 + 34).contains(&bytes.len())
         && bytes[..3].iter().all(allowed)
@@ -50,6 +49,19 @@ pub fn is_current_format(value: &str) -> bool {
         && &bytes[4..6] == b"Q~"
         && bytes[6..].iter().all(allowed)
 }
+
+/// Whether a byte is one of the current format's alphabet, `[A-Za-z0-9_~.-]`, as a table: every
+/// record's secret is tested byte by byte (a test holds the table to the character class).
+const SECRET_ALPHABET: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut index = 0;
+    while index < table.len() {
+        let byte = index as u8;
+        table[index] = byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'~' | b'.' | b'-');
+        index += 1;
+    }
+    table
+};
 
 fn is_printable(c: char) -> bool {
     (' '..='~').contains(&c)
@@ -68,7 +80,7 @@ fn has_current_prefix(value: &str) -> bool {
     bytes.len() >= 6
         && bytes[..3]
             .iter()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'~' | b'.' | b'-'))
+            .all(|byte| SECRET_ALPHABET[usize::from(*byte)])
         && bytes[3].is_ascii_digit()
         && &bytes[4..6] == b"Q~"
 }
@@ -368,9 +380,15 @@ pub fn judge(
                 KEY,
                 PLAINTEXT,
             )
-            .help(format!(
-                "write `clientSecret: ${{{variable}}}` and provide the variable from your secret store or CI secrets; rotate the secret if this file was ever committed"
-            )),
+            // Joined rather than formatted: nearly every record with a literal secret gets it.
+            .help(
+                [
+                    "write `clientSecret: ${",
+                    variable,
+                    "}` and provide the variable from your secret store or CI secrets; rotate the secret if this file was ever committed",
+                ]
+                .concat(),
+            ),
         );
     }
     findings
@@ -434,6 +452,19 @@ mod tests {
     fn the_written_out_helps_name_the_portal_page() {
         for help in [COPY_AGAIN, REFILL] {
             assert!(help.contains(&format!("from {CERTIFICATES} (")), "{help}");
+        }
+    }
+
+    #[test]
+    fn the_alphabet_table_is_the_character_class() {
+        let class = regex::Regex::new("^[A-Za-z0-9_~.-]$").expect("a valid class");
+        for byte in 0..=u8::MAX {
+            let text = char::from(byte).to_string();
+            assert_eq!(
+                SECRET_ALPHABET[usize::from(byte)],
+                byte.is_ascii() && class.is_match(&text),
+                "{byte}"
+            );
         }
     }
 

@@ -209,7 +209,10 @@ pub fn placeholder(value: &str) -> Option<Placeholder> {
     if let Some(kind) = unresolved_reference(value) {
         return Some(Placeholder::UnresolvedReference(kind));
     }
-    if value.as_bytes().windows(4).any(|window| window == b"****") {
+    // A masked copy has a `*`, which most values have not: looked for first (with `memchr`).
+    if value.as_bytes().contains(&b'*')
+        && value.as_bytes().windows(4).any(|window| window == b"****")
+    {
         return Some(Placeholder::Masked);
     }
     let wrapped = (value.starts_with('<') && value.ends_with('>'))
@@ -229,6 +232,21 @@ pub fn placeholder(value: &str) -> Option<Placeholder> {
 /// template word, prefix, or `… here` word with its `here` (a test holds the lists to it).
 const NORMALIZED_WINDOW: usize = 16;
 
+/// Each byte as `Normalized` keeps it: an ASCII letter or digit lower-cased, anything else 0
+/// (dropped). A table, for the loop every client id and secret goes through.
+pub(crate) const NORMALIZED_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut index = 0;
+    while index < table.len() {
+        let byte = index as u8;
+        if byte.is_ascii_alphanumeric() {
+            table[index] = byte.to_ascii_lowercase();
+        }
+        index += 1;
+    }
+    table
+};
+
 /// A value's letters and digits, lower-cased, as far as the template checks look at them: both
 /// ends, the length and whether all are `x`. Kept on the stack, because every client id and
 /// secret of every record passes through here.
@@ -241,29 +259,31 @@ struct Normalized {
 
 impl Normalized {
     fn of(value: &str) -> Normalized {
-        let letters = || {
-            value
-                .bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|byte| byte.to_ascii_lowercase())
-        };
-        let mut normalized = Normalized {
-            head: [0; NORMALIZED_WINDOW],
-            tail: [0; NORMALIZED_WINDOW],
-            len: 0,
-            only_x: true,
-        };
-        for byte in letters() {
-            if let Some(slot) = normalized.head.get_mut(normalized.len) {
+        let mut head = [0; NORMALIZED_WINDOW];
+        // The last bytes, shifted in one at a time: its big-endian bytes are the tail in order,
+        // right-aligned as `tail` reads it (the state is in registers, not in the struct, since
+        // every client id and secret of every record passes through here).
+        let mut tail: u128 = 0;
+        let mut len = 0;
+        let mut only_x = true;
+        for byte in value.bytes() {
+            let byte = NORMALIZED_BYTE[usize::from(byte)];
+            if byte == 0 {
+                continue;
+            }
+            if let Some(slot) = head.get_mut(len) {
                 *slot = byte;
             }
-            normalized.len += 1;
-            normalized.only_x &= byte == b'x';
+            tail = (tail << 8) | u128::from(byte);
+            len += 1;
+            only_x &= byte == b'x';
         }
-        for (slot, byte) in normalized.tail.iter_mut().rev().zip(letters().rev()) {
-            *slot = byte;
+        Normalized {
+            head,
+            tail: tail.to_be_bytes(),
+            len,
+            only_x,
         }
-        normalized
     }
 
     /// All `x`, a template word, or an instruction (`YOUR_CLIENT_ID`, `secret-goes-here`).
@@ -441,24 +461,49 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_normalizing_table_keeps_letters_and_digits_lower_cased() {
+        for byte in 0..=u8::MAX {
+            let expected = if byte.is_ascii_alphanumeric() {
+                byte.to_ascii_lowercase()
+            } else {
+                0
+            };
+            assert_eq!(NORMALIZED_BYTE[usize::from(byte)], expected, "{byte}");
+        }
+    }
+
+    /// The template check on the whole normalized string, as `Normalized` reads its windows.
+    fn whole(value: &str) -> bool {
+        let normalized: String = value
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|byte| char::from(byte.to_ascii_lowercase()))
+            .collect();
+        let only_x = normalized.len() >= 3 && normalized.chars().all(|c| c == 'x');
+        let instruction = TEMPLATE_PREFIXES
+            .iter()
+            .any(|prefix| normalized.starts_with(prefix) && normalized.len() > prefix.len())
+            || normalized
+                .strip_suffix("here")
+                .is_some_and(|named| HERE_WORDS.iter().any(|word| named.ends_with(word)));
+        only_x || instruction || TEMPLATE_WORDS.contains(&normalized.as_str())
+    }
+
+    proptest::proptest! {
+        /// Any text around the window's length, made of template pieces and filler.
+        #[test]
+        fn windowed_template_check_matches_the_whole_string_fuzzed(
+            value in "(your|here|secret|id|x|X|[a-z0-9]|[-_ .~]|é){0,24}",
+        ) {
+            let normalized = Normalized::of(&value);
+            proptest::prop_assert_eq!(normalized.is_template(), whole(&value), "{:?}", value);
+        }
+    }
+
     /// The windowed check gives what comparing the whole normalized string gives.
     #[test]
     fn windowed_template_check_matches_the_whole_string() {
-        let whole = |value: &str| -> bool {
-            let normalized: String = value
-                .bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|byte| char::from(byte.to_ascii_lowercase()))
-                .collect();
-            let only_x = normalized.len() >= 3 && normalized.chars().all(|c| c == 'x');
-            let instruction = TEMPLATE_PREFIXES
-                .iter()
-                .any(|prefix| normalized.starts_with(prefix) && normalized.len() > prefix.len())
-                || normalized
-                    .strip_suffix("here")
-                    .is_some_and(|named| HERE_WORDS.iter().any(|word| named.ends_with(word)));
-            only_x || instruction || TEMPLATE_WORDS.contains(&normalized.as_str())
-        };
         let pieces = [
             "",
             "x",

@@ -250,31 +250,39 @@ pub fn is_placeholder_host(host: &str) -> bool {
 /// One host label as written: see [`is_placeholder_host`].
 fn is_placeholder_label(label: &str) -> bool {
     // Hosts are checked for every record: the label's letters and digits, lower-cased, are
-    // gathered on the stack (a DNS label has at most 63; a longer one is judged by its start).
+    // gathered on the stack (a DNS label has at most 63; a longer one is judged by its start)
+    // and compared as bytes.
     let mut buffer = [0u8; 64];
     let mut length = 0;
-    for byte in label.bytes().filter(u8::is_ascii_alphanumeric) {
+    for byte in label.bytes() {
+        let byte = super::NORMALIZED_BYTE[usize::from(byte)];
+        if byte == 0 {
+            continue;
+        }
         let Some(slot) = buffer.get_mut(length) else {
             break;
         };
-        *slot = byte.to_ascii_lowercase();
+        *slot = byte;
         length += 1;
     }
-    // Only ASCII letters and digits were gathered.
-    let letters = std::str::from_utf8(&buffer[..length]).unwrap_or_default();
+    let letters = &buffer[..length];
     if letters.is_empty() {
         return false;
     }
-    let capitals = label.chars().any(|c| c.is_ascii_uppercase())
-        && !label.chars().any(|c| c.is_ascii_lowercase());
-    let noun = |word: &str| PLACEHOLDER_NOUNS.contains(&word);
+    let listed = |list: &[&str], word: &[u8]| list.iter().any(|listed| listed.as_bytes() == word);
+    // A byte of a character outside ASCII is never an ASCII letter, so bytes tell what
+    // characters would.
+    let capitals = || {
+        label.bytes().any(|byte| byte.is_ascii_uppercase())
+            && !label.bytes().any(|byte| byte.is_ascii_lowercase())
+    };
     let after_your = letters
-        .strip_prefix("your")
-        .is_some_and(|rest| noun(rest) || TEMPLATE_ONLY_LABELS.contains(&rest));
-    TEMPLATE_ONLY_LABELS.contains(&letters)
+        .strip_prefix(b"your")
+        .is_some_and(|rest| listed(PLACEHOLDER_NOUNS, rest) || listed(TEMPLATE_ONLY_LABELS, rest));
+    listed(TEMPLATE_ONLY_LABELS, letters)
         || after_your
-        || (capitals && (noun(letters) || letters.starts_with("your")))
-        || (letters.len() >= 3 && letters.bytes().all(|byte| byte == b'x'))
+        || ((listed(PLACEHOLDER_NOUNS, letters) || letters.starts_with(b"your")) && capitals())
+        || (letters.len() >= 3 && letters.iter().all(|&byte| byte == b'x'))
 }
 
 /// `host` is `domain` or one of its subdomains.
@@ -376,10 +384,25 @@ fn plain_https_host(value: &str) -> Option<&str> {
         .next()
         .and_then(|label| label.bytes().next())
         .is_some_and(|byte| byte.is_ascii_lowercase());
-    let path_ok = path
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'-' | b'_' | b'~'));
+    let path_ok = path.bytes().all(is_plain_path_byte);
     (host.split('.').all(label_ok) && last_is_name && path_ok).then_some(host)
+}
+
+/// Whether a byte may stand in the path [`plain_https_host`] takes: an ASCII letter or digit,
+/// `/`, `-`, `_` or `~` (as a table: every record's callback path is scanned).
+fn is_plain_path_byte(byte: u8) -> bool {
+    const PLAIN: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut index = 0;
+        while index < table.len() {
+            let byte = index as u8;
+            table[index] =
+                byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'-' | b'_' | b'~');
+            index += 1;
+        }
+        table
+    };
+    PLAIN[usize::from(byte)]
 }
 
 /// What is wrong with a URI, before it is put into words.
@@ -481,11 +504,8 @@ impl Problem {
 /// the callback path (a test holds the two to that).
 fn is_plain_cloud_callback(value: &str, target: Target<'_>) -> bool {
     let path = target.path;
-    let path_plain = path.starts_with('/')
-        && !path.ends_with('/')
-        && path
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'-' | b'_' | b'~'));
+    let path_plain =
+        path.starts_with('/') && !path.ends_with('/') && path.bytes().all(is_plain_path_byte);
     let subdomain = value
         .strip_prefix("https://api.")
         .and_then(|rest| rest.strip_suffix(path))
@@ -1492,6 +1512,129 @@ mod tests {
             if is_plain_cloud_callback(&value, target) {
                 proptest::prop_assert_eq!(diagnose_in_full(&value, target), vec![], "{}", value);
             }
+        }
+    }
+
+    /// `is_placeholder_label` as it was before it compared bytes: the reference it is held to.
+    fn is_placeholder_label_by_chars(label: &str) -> bool {
+        // Hosts are checked for every record: the label's letters and digits, lower-cased, are
+        // gathered on the stack (a DNS label has at most 63; a longer one is judged by its start).
+        let mut buffer = [0u8; 64];
+        let mut length = 0;
+        for byte in label.bytes().filter(u8::is_ascii_alphanumeric) {
+            let Some(slot) = buffer.get_mut(length) else {
+                break;
+            };
+            *slot = byte.to_ascii_lowercase();
+            length += 1;
+        }
+        // Only ASCII letters and digits were gathered.
+        let letters = std::str::from_utf8(&buffer[..length]).unwrap_or_default();
+        if letters.is_empty() {
+            return false;
+        }
+        let capitals = label.chars().any(|c| c.is_ascii_uppercase())
+            && !label.chars().any(|c| c.is_ascii_lowercase());
+        let noun = |word: &str| PLACEHOLDER_NOUNS.contains(&word);
+        let after_your = letters
+            .strip_prefix("your")
+            .is_some_and(|rest| noun(rest) || TEMPLATE_ONLY_LABELS.contains(&rest));
+        TEMPLATE_ONLY_LABELS.contains(&letters)
+            || after_your
+            || (capitals && (noun(letters) || letters.starts_with("your")))
+            || (letters.len() >= 3 && letters.bytes().all(|byte| byte == b'x'))
+    }
+
+    /// Labels of every kind the template check looks at, in every letter case, with separators,
+    /// digits, non-ASCII letters and lengths past a DNS label's.
+    #[test]
+    fn placeholder_labels_are_told_as_by_chars() {
+        let mut words: Vec<String> = PLACEHOLDER_NOUNS
+            .iter()
+            .chain(TEMPLATE_ONLY_LABELS)
+            .flat_map(|word| {
+                [
+                    word.to_string(),
+                    format!("your{word}"),
+                    format!("YOUR_{word}"),
+                ]
+            })
+            .collect();
+        words.extend(
+            [
+                "",
+                "-",
+                "x",
+                "xx",
+                "xxx",
+                "XXX",
+                "x-x-x",
+                "your",
+                "YOUR",
+                "yours",
+                "api",
+                "acme",
+                "tenant0",
+                "é",
+                "Ü",
+                "ÿour",
+                "yo\u{200b}ur",
+                "a1",
+                "İ",
+            ]
+            .map(str::to_owned),
+        );
+        words.push("x".repeat(70));
+        words.push(format!("{}subdomain", "a".repeat(60)));
+        let mut labels = Vec::new();
+        for word in &words {
+            for variant in [
+                word.clone(),
+                word.to_uppercase(),
+                word.to_ascii_uppercase(),
+                format!("{word}-1"),
+                format!("<{word}>"),
+                {
+                    let half = word.chars().count() / 2;
+                    let rest: String = word.chars().skip(half).collect();
+                    let start: String = word.chars().take(half).collect();
+                    format!("{start}{}", rest.to_uppercase())
+                },
+            ] {
+                labels.push(variant);
+            }
+        }
+        let mut placeholders = 0;
+        for label in &labels {
+            let expected = is_placeholder_label_by_chars(label);
+            assert_eq!(is_placeholder_label(label), expected, "{label:?}");
+            placeholders += usize::from(expected);
+        }
+        assert!(
+            placeholders > 50 && placeholders < labels.len() - 50,
+            "{placeholders}"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn placeholder_labels_are_told_as_by_chars_fuzzed(
+            label in "(your|YOUR|Your|x|X|tenant|TENANT|sub|domain|[a-zA-Z0-9]|[-_ ]|é|Σ){0,8}",
+        ) {
+            proptest::prop_assert_eq!(is_placeholder_label(&label), is_placeholder_label_by_chars(&label));
+        }
+    }
+
+    #[test]
+    fn plain_path_bytes_are_the_character_class() {
+        let class = regex::Regex::new("^[A-Za-z0-9/_~-]$").expect("a valid class");
+        for byte in 0..=u8::MAX {
+            let text = char::from(byte).to_string();
+            assert_eq!(
+                is_plain_path_byte(byte),
+                byte.is_ascii() && class.is_match(&text),
+                "{byte}"
+            );
         }
     }
 

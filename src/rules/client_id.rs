@@ -70,6 +70,13 @@ pub fn corrected(value: &str) -> Option<String> {
     (read != value && is_guid(&read)).then_some(read)
 }
 
+/// Whether two texts start with the same byte in either letter case (or are both empty): what
+/// `eq_ignore_ascii_case` asks of the first byte, asked alone.
+fn same_first_byte(a: &str, b: &str) -> bool {
+    let first = |text: &str| text.as_bytes().first().map(u8::to_ascii_lowercase);
+    first(a) == first(b)
+}
+
 /// Judges a `clientId` value as written (it is cleaned here). At most one finding: the most
 /// specific diagnosis wins. `tenant`: the record's `tenantId`, to compare with.
 pub fn judge(
@@ -124,7 +131,8 @@ pub fn judge(
         if let Some(wrong) = profile
             .wrong_client_ids
             .iter()
-            .find(|wrong| value.eq_ignore_ascii_case(wrong.id))
+            // The first byte first: most ids differ from every well-known one right there.
+            .find(|wrong| same_first_byte(value, wrong.id) && value.eq_ignore_ascii_case(wrong.id))
         {
             return Some(
                 Finding::new(

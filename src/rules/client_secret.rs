@@ -5,7 +5,8 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{
-    Finding, Placeholder, chars, guid_in_other_form, is_guid, placeholder, values, with_origin,
+    Finding, Placeholder, chars, current_format_placeholder, guid_in_other_form, is_guid,
+    placeholder, values, with_origin,
 };
 use crate::catalogue::Code;
 use crate::connectors::{KeyKind, Profile};
@@ -259,7 +260,11 @@ pub fn judge(
             Finding::new(Code::ClientSecretEmpty, KEY, message)
                 .help(with_origin(navigation(refill.to_owned()), origin)),
         )
-    } else if let Some(kind) = placeholder(value) {
+    } else if let Some(kind) = if current {
+        current_format_placeholder(value)
+    } else {
+        placeholder(value)
+    } {
         let (message, help) = match kind {
             Placeholder::UnresolvedReference(syntax) => (
                 format!(

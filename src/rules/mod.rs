@@ -292,11 +292,7 @@ impl Normalized {
         let instruction = TEMPLATE_PREFIXES
             .iter()
             .any(|prefix| self.head().starts_with(prefix.as_bytes()) && self.len > prefix.len())
-            || self.tail().strip_suffix(b"here").is_some_and(|named| {
-                HERE_WORDS
-                    .iter()
-                    .any(|word| named.ends_with(word.as_bytes()))
-            });
+            || names_here(self.tail());
         let template_word = self.len <= NORMALIZED_WINDOW
             && TEMPLATE_WORDS
                 .iter()
@@ -313,6 +309,40 @@ impl Normalized {
     fn tail(&self) -> &[u8] {
         &self.tail[NORMALIZED_WINDOW - self.len.min(NORMALIZED_WINDOW)..]
     }
+}
+
+/// Whether a normalized value's end is a `… here` template (`secret-here`, `client_id_here`).
+fn names_here(tail: &[u8]) -> bool {
+    tail.strip_suffix(b"here").is_some_and(|named| {
+        HERE_WORDS
+            .iter()
+            .any(|word| named.ends_with(word.as_bytes()))
+    })
+}
+
+/// [`placeholder`] for a value in the current secret format
+/// ([`client_secret::is_current_format`]), which nearly every secret is in: only its end needs
+/// reading, as such a value can only be a `… here` template. Its alphabet has no whitespace, `$`,
+/// `%`, `#`, `*`, `<` or `{` (nothing to trim, no reference, masked copy or wrapper, and no
+/// filler only); normalized, it has a digit among its first four bytes and then `q` (the digit
+/// before `Q~`), so it is not all `x`, starts with no instruction (each prefix is four letters
+/// or more) and is no template word (none has a `q`). Tests hold it to `placeholder` and the
+/// lists to these facts.
+pub(crate) fn current_format_placeholder(value: &str) -> Option<Placeholder> {
+    let mut tail = [0; NORMALIZED_WINDOW];
+    let mut length = 0;
+    for byte in value.bytes().rev() {
+        let byte = NORMALIZED_BYTE[usize::from(byte)];
+        if byte == 0 {
+            continue;
+        }
+        length += 1;
+        tail[NORMALIZED_WINDOW - length] = byte;
+        if length == NORMALIZED_WINDOW {
+            break;
+        }
+    }
+    names_here(&tail[NORMALIZED_WINDOW - length..]).then_some(Placeholder::Template)
 }
 
 /// References in syntaxes other than `${NAME}` that an admin may expect to be substituted.
@@ -459,6 +489,71 @@ mod tests {
                 .iter()
                 .all(|word| word.len() + "here".len() <= NORMALIZED_WINDOW)
         );
+    }
+
+    /// What `current_format_placeholder` takes for granted about the lists.
+    #[test]
+    fn the_lists_leave_current_format_secrets_only_here_templates() {
+        assert!(TEMPLATE_WORDS.iter().all(|word| !word.contains('q')));
+        assert!(TEMPLATE_PREFIXES.iter().all(
+            |prefix| prefix.len() >= 4 && prefix.bytes().all(|byte| byte.is_ascii_alphabetic())
+        ));
+    }
+
+    /// Current-format secrets that end like every `… here` template and near misses of one.
+    #[test]
+    fn current_format_placeholders_are_the_placeholders() {
+        let mut templates = 0;
+        for start in ["abC", "you", "---", "xxx", "eyJ", "ins", "..."] {
+            for end in [
+                "secret-here",
+                "SECRET_HERE",
+                "id-here",
+                "idhere",
+                "goes.here",
+                "tokenhere",
+                "sphere",
+                "here",
+                "hereX",
+                "value~here-",
+                "uri_here_",
+                "0123456789",
+                "x-x-x-x-x-x",
+            ] {
+                for fill in [
+                    "",
+                    "a",
+                    "-",
+                    "Zz9",
+                    "~.~",
+                    "abcdefghijklmnopqrstuvwxyz0123456789",
+                ] {
+                    let mut value = format!("{start}7Q~{fill}");
+                    while value.len() + end.len() < 40 {
+                        value.push('k');
+                    }
+                    let value: String = format!("{value}{end}").chars().take(40).collect();
+                    if !client_secret::is_current_format(&value) {
+                        continue;
+                    }
+                    let expected = placeholder(&value);
+                    templates += usize::from(expected.is_some());
+                    assert_eq!(current_format_placeholder(&value), expected, "{value}");
+                }
+            }
+        }
+        assert!(templates > 20, "{templates}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn current_format_placeholders_are_the_placeholders_fuzzed(
+            value in "(your|[A-Za-z0-9_~.-]{3})[0-9]Q~[A-Za-z0-9_~.-]{20,24}(here|HERE|[-_.~]|id|secret|value|x|[a-z0-9]){1,6}",
+        ) {
+            if client_secret::is_current_format(&value) {
+                proptest::prop_assert_eq!(current_format_placeholder(&value), placeholder(&value), "{}", value);
+            }
+        }
     }
 
     #[test]

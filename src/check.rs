@@ -308,7 +308,13 @@ pub fn check_source(source: SourceText, options: &Options) -> FileReport {
 fn key_store_service(source: &SourceText) -> Option<String> {
     connectors::service_from_key_store_path(&source.name).or_else(|| {
         let path = source.path.as_deref()?;
-        // Only a key store's file name is worth asking the working directory for.
+        // Only a key store's file name is worth asking the working directory for. It ends in
+        // `.json`, and so does the path, unless a separator or a `.` component follows it: most
+        // files are ruled out without parsing the path's components.
+        let bytes = path.as_os_str().as_encoded_bytes();
+        if !(bytes.ends_with(b".json") || matches!(bytes.last(), Some(b'/' | b'\\' | b'.'))) {
+            return None;
+        }
         let name = path.file_name()?.to_str()?;
         if !(name.starts_with("config.") && name.ends_with(".json")) {
             return None;

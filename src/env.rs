@@ -61,6 +61,13 @@ pub fn is_only_references(text: &str) -> bool {
 
 /// Replaces every `${NAME}` in `text` using `lookup`.
 pub fn resolve(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Resolved {
+    if memchr::memchr(b'$', text.as_bytes()).is_none() {
+        return Resolved {
+            value: Some(text.to_owned()),
+            names: Vec::new(),
+            undefined: Vec::new(),
+        };
+    }
     let mut value = String::with_capacity(text.len());
     let mut names = Vec::new();
     let mut undefined = Vec::new();

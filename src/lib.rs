@@ -26,6 +26,7 @@ pub mod cli;
 pub mod config;
 pub mod connectors;
 pub mod diagnostic;
+pub mod directory;
 pub mod document;
 pub mod env;
 pub mod explain;

@@ -728,6 +728,7 @@ mod tests {
                     path,
                     format: SourceFormat::Yaml,
                     walked: true,
+                    directory: None,
                 }
             })
             .collect()
@@ -821,6 +822,7 @@ mod tests {
                 display: "vanished.yaml".to_owned(),
                 format: SourceFormat::Yaml,
                 walked: true,
+                directory: None,
             },
         );
         let options = Options::default();

@@ -4,8 +4,11 @@
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
+
+use crate::directory::{Directory, WalkHandles};
 
 /// The file formats the loader understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,15 +32,17 @@ impl Format {
 }
 
 /// One input the user named (or found under a directory the user named).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Input {
     /// A file; `display` is the path shown for it (`shown_path`). `walked`: found
-    /// under a directory the user named, rather than named itself.
+    /// under a directory the user named, rather than named itself. `directory`: the walked
+    /// directory held open, to open the file by its name in it.
     File {
         path: PathBuf,
         display: String,
         format: Format,
         walked: bool,
+        directory: Option<Arc<Directory>>,
     },
     /// Standard input (`-`), with the format from `--stdin-format`.
     Stdin { format: Format },
@@ -133,11 +138,9 @@ fn working_directories() -> Vec<PathBuf> {
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
-    entry.depth() > 0
-        && entry
-            .file_name()
-            .to_str()
-            .is_some_and(|name| name.starts_with('.'))
+    let name = entry.file_name();
+    // The first byte decides nearly always; only a name that starts with a dot is decoded.
+    entry.depth() > 0 && name.as_encoded_bytes().first() == Some(&b'.') && name.to_str().is_some()
 }
 
 /// Expands the paths the user gave into the inputs to check, in a deterministic order.
@@ -223,6 +226,7 @@ fn expand(given: &str, stdin_format: Format, exclude: Exclude<'_>, cwd: &[PathBu
                 path,
                 format,
                 walked: false,
+                directory: None,
             }),
             None => Expansion::Error(InputError::UnknownExtension(shown())),
         }
@@ -237,6 +241,7 @@ fn walk_directory(
 ) -> Vec<Input> {
     let display_path = |path: &Path| shown_path(path, cwd);
     let mut found = Vec::new();
+    let mut handles = WalkHandles::default();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()
@@ -253,7 +258,9 @@ fn walk_directory(
                 continue;
             }
         };
-        let Some(format) = Format::from_path(entry.path()) else {
+        // The name alone: its extension is the path's, found without parsing the whole path.
+        let name = entry.file_name();
+        let Some(format) = Format::from_path(Path::new(name)) else {
             continue;
         };
         // A symbolic link counts when it points at a regular file; one that points nowhere (its
@@ -273,16 +280,18 @@ fn walk_directory(
                 });
         if is_file {
             let display = display_path(entry.path());
+            let directory = handles.for_file(entry.path(), name);
             found.push(Input::File {
                 display,
                 path: entry.into_path(),
                 format,
                 walked: true,
+                directory,
             });
         }
     }
     // Directory order is the file system's; the report is ordered by path.
-    found.sort_unstable_by(|a, b| a.display().cmp(b.display()));
+    found.par_sort_unstable_by(|a, b| a.display().cmp(b.display()));
     found
 }
 
@@ -339,14 +348,23 @@ pub enum DecodeProblem {
 pub fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, ReadFailure> {
     match input {
         Input::Stdin { .. } => read_bounded(io::stdin().lock(), limit, 0),
-        Input::File { path, display, .. } => {
+        Input::File {
+            path,
+            display,
+            directory,
+            ..
+        } => {
             let unreadable = |error: io::Error| {
                 ReadFailure::Input(InputError::Unreadable {
                     path: display.clone(),
                     reason: error.to_string(),
                 })
             };
-            let file = open_without_blocking(path).map_err(unreadable)?;
+            let opened = match (directory, path.file_name()) {
+                (Some(directory), Some(name)) => directory.open_file(name),
+                _ => open_without_blocking(path),
+            };
+            let file = opened.map_err(unreadable)?;
             // What was opened is what counts: the path may have become a FIFO or a device since
             // it was looked at.
             let metadata = file.metadata().map_err(unreadable)?;
@@ -514,7 +532,8 @@ const CHAR_STRIDE: usize = 4096;
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
+        let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+        starts.push(0);
         for index in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             // `\r\n` ends a line at its `\n`; a lone `\r` ends one too.
             if bytes[index] == b'\n' || bytes.get(index + 1) != Some(&b'\n') {
@@ -722,6 +741,7 @@ mod tests {
             display: "swapped.yaml".to_owned(),
             format: Format::Yaml,
             walked: false,
+            directory: None,
         };
         let refused = |result: Result<Vec<u8>, ReadFailure>| matches!(result, Err(ReadFailure::Input(InputError::NotAFile(name))) if name == "swapped.yaml");
         // A device: it would read zeros up to the limit and be reported as too large.
@@ -752,6 +772,85 @@ mod tests {
         let _ = done.send(());
         guard.join().unwrap();
         assert!(refused(result));
+    }
+
+    /// Files found by a walk are opened through their directory's handle, with the same checks:
+    /// a file swapped for a FIFO or a directory after the walk is refused without blocking, and
+    /// one that vanished is reported in the words a path open gives.
+    #[cfg(unix)]
+    #[test]
+    fn walked_files_opened_through_their_directory_are_checked_as_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.yaml", "b.yaml", "c.yaml", "d.yaml"] {
+            std::fs::write(dir.path().join(name), format!("name: {name}\n")).unwrap();
+        }
+        let (inputs, errors) = collect_inputs(&[dir.path().display().to_string()], Format::Yaml);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(inputs.len(), 4);
+        let through_handle: Vec<usize> = (0..inputs.len())
+            .filter(|index| {
+                matches!(
+                    inputs[*index],
+                    Input::File {
+                        directory: Some(_),
+                        ..
+                    }
+                )
+            })
+            .collect();
+        assert_eq!(
+            through_handle.len(),
+            3,
+            "every file but a directory's first"
+        );
+        let read = |index: usize| read_bytes(&inputs[index], 1024);
+        let path_of = |index: usize| match &inputs[index] {
+            Input::File { path, .. } => path.clone(),
+            Input::Stdin { .. } => unreachable!(),
+        };
+        for index in 0..4 {
+            let name = path_of(index)
+                .file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert_eq!(read(index).unwrap(), format!("name: {name}\n").into_bytes());
+        }
+        let not_a_file = |result: Result<Vec<u8>, ReadFailure>| {
+            matches!(result, Err(ReadFailure::Input(InputError::NotAFile(_))))
+        };
+        let fifo = path_of(through_handle[0]);
+        std::fs::remove_file(&fifo).unwrap();
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        // A hang guard, as above: a writer after a minute unblocks a blocking open.
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let guard = std::thread::spawn(move || {
+            if finished
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .is_err()
+            {
+                let _ = fs::OpenOptions::new().write(true).open(&fifo);
+            }
+        });
+        let result = read(through_handle[0]);
+        let _ = done.send(());
+        guard.join().unwrap();
+        assert!(not_a_file(result));
+
+        let swapped = through_handle[1];
+        std::fs::remove_file(path_of(swapped)).unwrap();
+        std::fs::create_dir(path_of(swapped)).unwrap();
+        assert!(not_a_file(read(swapped)));
+
+        let vanished = through_handle[2];
+        std::fs::remove_file(path_of(vanished)).unwrap();
+        let by_path = fs::File::open(path_of(vanished)).unwrap_err().to_string();
+        assert!(
+            matches!(read(vanished), Err(ReadFailure::Input(InputError::Unreadable { reason, .. })) if reason == by_path)
+        );
     }
 
     /// The one-call read gets every byte whatever size the metadata claimed (a file that grew or

@@ -27,6 +27,7 @@ fn codes_of(path: &Path, format: Format) -> Vec<Code> {
         display: path.display().to_string(),
         format,
         walked: false,
+        directory: None,
     };
     match check_input(&input, &Options::default()) {
         Ok(report) => report.diagnostics.iter().map(|d| d.code).collect(),

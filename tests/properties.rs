@@ -87,6 +87,7 @@ fn pipeline(bytes: &[u8], format: SourceFormat) -> (Vec<String>, u8) {
                 display: "input".to_owned(),
                 format,
                 walked: false,
+                directory: None,
             };
             let file = connector_lint::check::check_input(&input, &options())
                 .expect("a written file is readable");

@@ -402,6 +402,10 @@ fn misspelling_markers(profile: &Profile) -> impl Iterator<Item = &'static str> 
 /// The service a path names when it follows Appmixer's key store layout,
 /// `…/connectors/<vendor>/<service>[/<module>]/config.<ENV>.json`: `vendor:service[:module]`.
 pub fn service_from_key_store_path(path: &str) -> Option<String> {
+    // Asked of every file checked; nearly none is a key store's `config.<ENV>.json`.
+    if !path.trim_end_matches(['/', '\\']).ends_with(".json") {
+        return None;
+    }
     let segments: Vec<&str> = path.split(['/', '\\']).filter(|s| !s.is_empty()).collect();
     let (file, directories) = segments.split_last()?;
     let environment = file.strip_prefix("config.")?.strip_suffix(".json")?;

@@ -8,6 +8,11 @@ pub fn push(pointer: &str, segment: &str) -> String {
     let mut out = String::with_capacity(pointer.len() + segment.len() + 1);
     out.push_str(pointer);
     out.push('/');
+    // Most keys have nothing to escape: copied whole, not a character at a time.
+    if !segment.contains(['~', '/']) {
+        out.push_str(segment);
+        return out;
+    }
     for character in segment.chars() {
         match character {
             '~' => out.push_str("~0"),
@@ -26,7 +31,13 @@ pub fn segments(pointer: &str) -> Vec<String> {
     pointer
         .trim_start_matches('/')
         .split('/')
-        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+        .map(|segment| {
+            if segment.contains('~') {
+                segment.replace("~1", "/").replace("~0", "~")
+            } else {
+                segment.to_owned()
+            }
+        })
         .collect()
 }
 

@@ -88,6 +88,19 @@ fn count_nodes(node: &Node) -> usize {
     count
 }
 
+/// Whether an untagged plain scalar may be something other than a string under the core schema
+/// (null, a boolean, an integer or a float): only when it is empty or starts with one of the
+/// characters those start with (`~`, `null`, `true`, `false`, a digit, a sign, `.inf`, `.nan`).
+/// Most values (`https://…`, `appmixer:…`, secrets) are then strings without trying each parse.
+fn may_resolve_to_non_string(text: &str) -> bool {
+    text.as_bytes().first().is_none_or(|first| {
+        matches!(
+            first,
+            b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
+        )
+    })
+}
+
 fn resolve_scalar(
     text: Cow<'_, str>,
     style: ScalarStyle,
@@ -95,6 +108,9 @@ fn resolve_scalar(
 ) -> Value {
     // Quoted and block scalars are strings whatever they look like; skip resolution for them.
     if style != ScalarStyle::Plain && tag.is_none() {
+        return Value::String(text.into_owned());
+    }
+    if tag.is_none() && !may_resolve_to_non_string(&text) {
         return Value::String(text.into_owned());
     }
     // Only a core tag that does not fit its value (`!!int abc`) needs the text afterwards.
@@ -381,6 +397,60 @@ mod tests {
         assert!(loaded.error.is_none(), "{:?}", loaded.error);
         assert_eq!(loaded.documents.len(), 1);
         loaded.documents.into_iter().next().unwrap()
+    }
+
+    /// The shortcut for strings agrees with saphyr's own resolution on every value it takes.
+    #[test]
+    fn plain_scalars_skipped_by_the_shortcut_are_strings_to_saphyr() {
+        let alphabet = [
+            "0", "1", "9", "x", "X", "e", "E", "i", "I", "n", "N", "a", "A", "o", "O", "b", "_",
+            "+", "-", ".", "~", ":", "/", " ", "\u{e9}", "inf", "Inf", "nan", "NaN", "null",
+            "true", "false", "0x", "0o", "1e5", ".5", "_1", "infinity",
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        for a in alphabet {
+            texts.push(a.to_owned());
+            for b in alphabet {
+                texts.push(format!("{a}{b}"));
+                for c in alphabet {
+                    texts.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        texts.extend(
+            [
+                "https://api.acme.appmixer.cloud/auth/azuredevops/callback",
+                "appmixer:azuredevops",
+                "b66c90e4-ebdd-430c-8a4c-4e72348111e0",
+                "Infinity",
+                "INF",
+                "NULL",
+                "TRUE",
+                "FALSE",
+                "Yes",
+                "on",
+                "0b101",
+                "1_000",
+            ]
+            .map(str::to_owned),
+        );
+        let mut skipped = 0;
+        for text in &texts {
+            if may_resolve_to_non_string(text) {
+                continue;
+            }
+            skipped += 1;
+            let resolved = Scalar::parse_from_cow_and_metadata(
+                Cow::Borrowed(text.as_str()),
+                ScalarStyle::Plain,
+                None,
+            );
+            assert!(
+                matches!(resolved, Some(Scalar::String(_))),
+                "{text:?} resolves to {resolved:?}"
+            );
+        }
+        assert!(skipped > texts.len() / 2, "{skipped} of {}", texts.len());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::document::{Span, pointer};
-use crate::secrets::Finder;
+use crate::secrets::{Finder, Marks};
 use crate::source::InputError;
 
 /// The character that replaces each byte of a secret.
@@ -100,7 +100,12 @@ fn ends_with_command_prefix(text: &str) -> bool {
 /// into `##vso[` (`##vso\[`), `##[` (`##\[`) and every `::` that could start a workflow command
 /// (`:\:warning`).
 pub fn neutralise(text: &str) -> Cow<'_, str> {
-    if !needs_neutralising(text) {
+    neutralise_marked(text, Marks::of(text.as_bytes()))
+}
+
+/// `neutralise` with the text's marks already known.
+fn neutralise_marked(text: &str, marks: Marks) -> Cow<'_, str> {
+    if !needs_neutralising_marked(text, marks) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -132,19 +137,24 @@ fn starts_command(text: &str, index: usize) -> bool {
                 .is_none_or(|c| c.is_whitespace() || c.is_control()))
 }
 
-/// Whether `neutralise` would change a text. Every message of every file comes here, so a pass
-/// without early exit (which the compiler vectorises) first rules out the texts without a
-/// hidden-character candidate byte: a control, the lead byte of a C1 control (`C2`) or of a
-/// separator or bidi character (`E2`, `D8`); then `memchr` finds the colons and hashes, which
-/// messages hold often (`clientSecret: ...`) but which matter only as `::` or `##`.
+/// Whether `neutralise` would change a text.
+#[cfg(test)]
 fn needs_neutralising(text: &str) -> bool {
+    needs_neutralising_marked(text, Marks::of(text.as_bytes()))
+}
+
+/// Whether `neutralise` would change a text with these marks. Every message of every file comes
+/// here, most of them with no candidate byte at all: a control (C0 other than tab, DEL) or a line
+/// end is hidden by itself; only the lead byte of a C1 control (`C2`) or of a separator or bidi
+/// character (`E2`, `D8`) needs the character read; colons and hashes, which messages hold often
+/// (`clientSecret: ...`), matter only as `::` or `##`.
+fn needs_neutralising_marked(text: &str, marks: Marks) -> bool {
     let bytes = text.as_bytes();
-    let candidate = bytes.iter().fold(false, |found, &byte| {
-        found | (byte < 0x20) | (byte == 0x7f) | (byte == 0xc2) | (byte == 0xe2) | (byte == 0xd8)
-    });
-    (candidate && text.chars().any(|c| c != '\t' && is_hidden(c)))
-        || memchr::memchr_iter(b':', bytes).any(|index| starts_command(text, index))
-        || holds_double_hash(bytes)
+    marks.any(Marks::CONTROL | Marks::LINE_END)
+        || (marks.any(Marks::HIDDEN_LEAD) && text.chars().any(|c| c != '\t' && is_hidden(c)))
+        || (marks.any(Marks::COLON)
+            && memchr::memchr_iter(b':', bytes).any(|index| starts_command(text, index)))
+        || (marks.any(Marks::HASH) && holds_double_hash(bytes))
 }
 
 /// Whether `##` stands in a text. A `#` is rare, and finding it with `memchr` costs less than
@@ -188,15 +198,18 @@ impl<'a> Redactor<'a> {
         }
     }
 
-    /// Whether `text` would come out changed.
+    /// Whether `text` would come out changed. Both questions are asked of the text's marks,
+    /// read once.
     pub fn changes(&self, text: &str) -> bool {
-        needs_neutralising(text) || self.finder.holds(text)
+        let marks = Marks::of(text.as_bytes());
+        needs_neutralising_marked(text, marks) || self.finder.holds_marked(text, marks)
     }
 
     /// A free text with every spelling of every secret replaced by `MASKED`, then neutralised.
     pub fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        if !self.finder.holds(text) {
-            return neutralise(text);
+        let marks = Marks::of(text.as_bytes());
+        if !self.finder.holds_marked(text, marks) {
+            return neutralise_marked(text, marks);
         }
         let scrubbed = replace_spans(text, self.finder.find(text));
         Cow::Owned(neutralise(&scrubbed).into_owned())

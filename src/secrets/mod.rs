@@ -8,6 +8,7 @@
 //! secret is also secret in every spelling an output can hold it in (`projection`).
 
 pub mod lexical;
+pub mod marks;
 pub mod projection;
 pub mod search;
 mod tree;
@@ -21,6 +22,7 @@ use crate::connectors::{self, KeyKind};
 use crate::document::{Node, Span};
 
 pub use lexical::{lexical_secret_spans, lexical_secret_values, lexical_values, value_spans};
+pub use marks::Marks;
 use projection::{Decoding, Projection};
 pub use search::SecretValues;
 pub use tree::TreeSecrets;
@@ -43,6 +45,10 @@ pub fn is_near_secret_key(key: &str) -> bool {
     // Every key of every file comes here: only names about as long as a secret key can be a near
     // miss of one (the did-you-mean allows two edits), which rules out nearly all without work.
     let (shortest, longest) = *secret_key_lengths();
+    // A key has no more letters than bytes: most keys are too short by their length alone.
+    if key.len() + 2 < shortest {
+        return false;
+    }
     let letters = key
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
@@ -145,20 +151,10 @@ fn entra_markers(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// Whether a text holds `Q~` anywhere (nothing in it can be an Entra secret otherwise). Every key
-/// and value of every file is asked, most of them a few bytes long: a pass without early exit
-/// (which the compiler vectorises) rules out the texts without a `~` for less than a `memchr`
-/// call costs.
+/// and value of every file is asked, most of them a few bytes long: `Marks` rules out the texts
+/// without a `~` for less than a `memchr` call costs.
 pub(crate) fn holds_entra_marker(bytes: &[u8]) -> bool {
-    holds_byte(bytes, b'~') && entra_markers(bytes).next().is_some()
-}
-
-/// Whether a byte stands in a text, in a pass without early exit, which the compiler
-/// vectorises: for the short texts every key, value and message is, cheaper than a `memchr` call.
-#[inline]
-pub(crate) fn holds_byte(bytes: &[u8], wanted: u8) -> bool {
-    bytes
-        .iter()
-        .fold(false, |found, &byte| found | (byte == wanted))
+    Marks::of(bytes).any(Marks::TILDE) && entra_markers(bytes).next().is_some()
 }
 
 /// A byte an Entra secret is made of (`is_current_format`'s alphabet).
@@ -191,7 +187,7 @@ pub fn entra_secret_tokens(text: &str) -> Vec<Span> {
 /// text made only of the alphabet (a secret on its own, an id), the one token there can be is
 /// the whole text, so the search is spared.
 pub(crate) fn entra_tokens_inside(text: &str) -> Vec<Span> {
-    if !holds_entra_marker(text.as_bytes()) || text.bytes().all(is_entra_byte) {
+    if text.bytes().all(is_entra_byte) || !holds_entra_marker(text.as_bytes()) {
         return Vec::new();
     }
     let mut tokens = entra_secret_tokens(text);
@@ -321,6 +317,17 @@ impl<'a> Finder<'a> {
                 || self
                     .decoded_views(text)
                     .any(|view| self.values.occur_in(&view.text)))
+    }
+
+    /// `holds`, for a text whose marks are known: a text without `\\`, `~` or `%` has no other
+    /// spelling to decode.
+    pub fn holds_marked(&self, text: &str, marks: Marks) -> bool {
+        !self.values.is_empty()
+            && (self.values.occur_in(text)
+                || (marks.any(Marks::BACKSLASH | Marks::TILDE | Marks::PERCENT)
+                    && self
+                        .decoded_views(text)
+                        .any(|view| self.values.occur_in(&view.text))))
     }
 
     /// The byte ranges of `text` that hold a secret, in any spelling (overlapping ranges are

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{count_secret_words, entra_tokens_inside, is_entra_secret, is_near_secret_key};
+use super::{Marks, count_secret_words, entra_tokens_inside, is_entra_secret, is_near_secret_key};
 use crate::document::{Node, Span, Value};
 
 /// What a tree holds under secret keys, and what the tool takes for a secret elsewhere in it.
@@ -34,8 +34,8 @@ pub fn gather<'a>(
     env: &dyn Fn(&str) -> Option<String>,
     found: &mut TreeSecrets<'a>,
 ) {
-    // (node, whether it is under a secret key)
-    // Sized for a record or two, so that a small file's walk allocates once.
+    // (node, whether it is under a secret key), with room for a record or two, so that a small
+    // file's walk allocates once.
     let mut stack = Vec::with_capacity(16);
     stack.push((root, false));
     while let Some((node, secret)) = stack.pop() {
@@ -43,7 +43,7 @@ pub fn gather<'a>(
             Value::Mapping(entries) => {
                 for entry in entries {
                     let words = count_secret_words(&entry.key);
-                    if !entry.key.contains(':') {
+                    if words > 0 && !entry.key.contains(':') {
                         found.words_in_keys += words;
                     }
                     let secret_key = words > 0 || is_near_secret_key(&entry.key);
@@ -56,7 +56,9 @@ pub fn gather<'a>(
                         found.values.push(Cow::Borrowed(&entry.key));
                         found.spans.push(entry.key_span.clone());
                     }
-                    push_entra_tokens(&entry.key, found);
+                    if Marks::of(entry.key.as_bytes()).any(Marks::TILDE) {
+                        push_entra_tokens(&entry.key, found);
+                    }
                     // Spans: the outermost value under a secret key covers everything in it.
                     if secret_key && !secret {
                         let only_reference = matches!(&entry.value.value,
@@ -76,8 +78,12 @@ pub fn gather<'a>(
                     found.values.push(Cow::Borrowed(value));
                     found.spans.push(node.span.clone());
                 }
-                push_entra_tokens(value, found);
-                if holds_reference_start(value.as_bytes()) {
+                // One look at the value's bytes says whether the rarer searches are needed.
+                let marks = Marks::of(value.as_bytes());
+                if marks.any(Marks::TILDE) {
+                    push_entra_tokens(value, found);
+                }
+                if marks.any(Marks::DOLLAR) && holds_reference_start(value.as_bytes()) {
                     push_referenced(value, secret, env, found);
                 }
             }
@@ -92,10 +98,9 @@ pub fn gather<'a>(
     }
 }
 
-/// Whether `${` stands in a text (every string value is asked; most hold no `$`).
+/// Whether `${` stands in a text.
 fn holds_reference_start(bytes: &[u8]) -> bool {
-    super::holds_byte(bytes, b'$')
-        && memchr::memchr_iter(b'$', bytes).any(|at| bytes.get(at + 1) == Some(&b'{'))
+    memchr::memchr_iter(b'$', bytes).any(|at| bytes.get(at + 1) == Some(&b'{'))
 }
 
 /// Whether a key name that holds the word `secret` holds more than a name: a complex key (`?

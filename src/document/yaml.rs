@@ -5,6 +5,9 @@
 //! `- - - …` line aborts the process), stops at the first duplicate key, and drops a key's own span
 //! from the error. Building from the same events keeps every span, bounds depth and alias expansion
 //! while reading, and lets duplicate keys be reported all at once with both positions.
+//!
+//! A file that is only `key: value` lines (the shape of nearly every connector file) is read by
+//! `flat` instead, into the same tree, at a fraction of the scanner's cost.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -14,6 +17,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as MarkerSpan};
 
 use super::{Entry, LoadError, Loaded, MAX_ALIAS_NODES, MAX_DEPTH, Node, Span, Value};
 use crate::catalogue::Code;
+
+mod flat;
 
 /// Maps saphyr's character offsets to byte offsets.
 struct CharOffsets<'a> {
@@ -292,28 +297,32 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// Block collections end where the next token starts; pull the end back over trailing
-    /// whitespace and comments so a label covers the collection only.
     fn trim_end(&self, start: usize, end: usize) -> usize {
-        let Some(slice) = self.text.get(start..end) else {
-            return end;
-        };
-        let mut trimmed = slice.len();
-        loop {
-            let head = &slice[..trimmed];
-            let without_space = head.trim_end();
-            // Drop a trailing comment line if there is one.
-            let last_line_start = without_space.rfind('\n').map_or(0, |index| index + 1);
-            let last_line = &without_space[last_line_start..];
-            if last_line.trim_start().starts_with('#') && last_line_start > 0 {
-                trimmed = last_line_start;
-                continue;
-            }
-            trimmed = without_space.len();
-            break;
-        }
-        start + trimmed.max(1).min(slice.len())
+        trim_collection_end(self.text, start, end)
     }
+}
+
+/// Block collections end where the next token starts; pull the end back over trailing
+/// whitespace and comments so a label covers the collection only.
+fn trim_collection_end(text: &str, start: usize, end: usize) -> usize {
+    let Some(slice) = text.get(start..end) else {
+        return end;
+    };
+    let mut trimmed = slice.len();
+    loop {
+        let head = &slice[..trimmed];
+        let without_space = head.trim_end();
+        // Drop a trailing comment line if there is one.
+        let last_line_start = without_space.rfind('\n').map_or(0, |index| index + 1);
+        let last_line = &without_space[last_line_start..];
+        if last_line.trim_start().starts_with('#') && last_line_start > 0 {
+            trimmed = last_line_start;
+            continue;
+        }
+        trimmed = without_space.len();
+        break;
+    }
+    start + trimmed.max(1).min(slice.len())
 }
 
 /// saphyr ends a quoted scalar where the next token starts, trailing spaces and a comment
@@ -347,6 +356,17 @@ fn quoted_span(text: &str, span: Span, style: ScalarStyle) -> Span {
 
 /// Loads every document of a YAML stream.
 pub fn load(text: &str) -> Loaded {
+    if let Some(document) = flat::load(text) {
+        return Loaded {
+            documents: vec![document],
+            error: None,
+        };
+    }
+    load_with_parser(text)
+}
+
+/// Loads every document of a YAML stream through saphyr's parser.
+fn load_with_parser(text: &str) -> Loaded {
     let mut builder = Builder {
         text,
         offsets: CharOffsets::new(text),

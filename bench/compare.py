@@ -6,6 +6,9 @@ and prints medians, ratios and peak resident memory. Called by bench/compare.sh,
 corpus and the peer tools.
 
 usage: compare.py CORPUS_DIR TOOLS_DIR [RUNS]
+
+CONNECTOR_LINT_BEFORE=path adds that binary (an older build) as "connector-lint (before)", run in
+the same alternation, so that a change is measured side by side with what it changes.
 """
 import os
 import statistics
@@ -41,11 +44,17 @@ many = {
     "ajv-cli": (ajv_command(os.path.join(json_dir, "*.json")), {0, 1}),
     "check-jsonschema": ([check_jsonschema, "--schemafile", schema, *yaml_files], {0, 1}),
 }
+before = os.environ.get("CONNECTOR_LINT_BEFORE")
+if before:
+    many["connector-lint (before)"] = ([before, "check", yaml_dir, "--format", "json"], {0, 1})
 one = {
     "connector-lint (1 file)": ([lint, "check", one_yaml, "--format", "json"], {0, 1}),
     "ajv-cli (1 file)": (ajv_command(one_json), {0, 1}),
     "check-jsonschema (1 file)": ([check_jsonschema, "--schemafile", schema, one_yaml], {0, 1}),
 }
+if before:
+    one["connector-lint (before, 1 file)"] = ([before, "check", one_yaml, "--format", "json"],
+                                              {0, 1})
 
 
 def check_status(command, code, expected):

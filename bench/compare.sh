@@ -24,7 +24,8 @@ if [ ! -x "$tools/venv/bin/check-jsonschema" ]; then
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet 'check-jsonschema==0.39.*'
 fi
-# CONNECTOR_LINT=path/to/binary compares that binary instead of building this tree's.
+# CONNECTOR_LINT=path/to/binary compares that binary instead of building this tree's;
+# CONNECTOR_LINT_BEFORE=path/to/older/binary adds it to the same alternation.
 if [ -z "${CONNECTOR_LINT:-}" ]; then
   cargo build --profile dist --quiet
 fi

@@ -324,6 +324,26 @@ fn edits_lower_bound(normalized: &str, known: &str) -> usize {
 /// Every known key `key` may be a near miss of, the closest first: one for most, two for a
 /// synonym such as `redirectUrl` (`redirectUri` or `callbackUrl`) or a typo as near to both.
 pub fn key_candidates(profile: &Profile, key: &str) -> Vec<&'static str> {
+    candidates_within(profile, key, |normalized, known| {
+        let allowed = allowed_edits(known);
+        // A key the bound rules out has a distance above `allowed`, so it would be dropped
+        // anyway; the bound spares the edit distance (an allocation and a table per pair) for
+        // nearly every pair.
+        if edits_lower_bound(normalized, known) > allowed {
+            return None;
+        }
+        let distance = strsim::damerau_levenshtein(normalized, &known.to_lowercase());
+        (distance <= allowed).then_some(distance)
+    })
+}
+
+/// The candidates for a key: the known keys its aliases name, else the closest of the known keys
+/// `distance` (of the normalized key and a known key) keeps.
+fn candidates_within(
+    profile: &Profile,
+    key: &str,
+    distance: impl Fn(&str, &'static str) -> Option<usize>,
+) -> Vec<&'static str> {
     let normalized = normalized_key(key);
     if normalized.is_empty() {
         return Vec::new();
@@ -339,15 +359,7 @@ pub fn key_candidates(profile: &Profile, key: &str) -> Vec<&'static str> {
         .keys
         .iter()
         .filter_map(|known| {
-            let allowed = allowed_edits(known.name);
-            // A key the bound rules out has a distance above `allowed`, so it would be dropped
-            // below anyway; the bound spares the edit distance (an allocation and a table per
-            // pair) for nearly every pair.
-            if edits_lower_bound(&normalized, known.name) > allowed {
-                return None;
-            }
-            let distance = strsim::damerau_levenshtein(&normalized, &known.name.to_lowercase());
-            (distance <= allowed).then_some((distance, known.name))
+            distance(&normalized, known.name).map(|distance| (distance, known.name))
         })
         .collect();
     let closest = near.iter().map(|(distance, _)| *distance).min();
@@ -630,31 +642,10 @@ mod tests {
         profile: &crate::connectors::Profile,
         key: &str,
     ) -> Vec<&'static str> {
-        let normalized = normalized_key(key);
-        if normalized.is_empty() {
-            return Vec::new();
-        }
-        let aliases: Vec<&'static str> = aliases_of(&normalized)
-            .iter()
-            .filter_map(|alias| profile.key(alias).map(|key| key.name))
-            .collect();
-        if !aliases.is_empty() {
-            return aliases;
-        }
-        let near: Vec<(usize, &'static str)> = profile
-            .keys
-            .iter()
-            .map(|known| {
-                let distance = strsim::damerau_levenshtein(&normalized, &known.name.to_lowercase());
-                (distance, known.name)
-            })
-            .filter(|(distance, known)| *distance <= allowed_edits(known))
-            .collect();
-        let closest = near.iter().map(|(distance, _)| *distance).min();
-        near.into_iter()
-            .filter(|(distance, _)| Some(*distance) == closest)
-            .map(|(_, known)| known)
-            .collect()
+        candidates_within(profile, key, |normalized, known| {
+            let distance = strsim::damerau_levenshtein(normalized, &known.to_lowercase());
+            (distance <= allowed_edits(known)).then_some(distance)
+        })
     }
 
     /// The bound spares work only: the same candidates in the same order, for typos of every
